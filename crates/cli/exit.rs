@@ -1,0 +1,25 @@
+//! Exit codes, documented in `--help`. Scripts and the unit's scheduler
+//! rely on them; never renumber one.
+
+/// Everything asked for was done. A run that completed exits with this even
+/// when some sites failed; the summary says which.
+pub(crate) const SUCCESS: u8 = 0;
+/// Something went wrong that stopped the command (store, I/O, …).
+pub(crate) const FAILURE: u8 = 1;
+/// The config is invalid; every problem was printed.
+pub(crate) const CONFIG_INVALID: u8 = 3;
+/// Some requested sites or seeds were refused (outside the whitelist,
+/// authorization expired); the rest were crawled.
+pub(crate) const REFUSED: u8 = 4;
+/// The run was interrupted before it finished.
+pub(crate) const INTERRUPTED: u8 = 5;
+
+/// The text `--help` shows after the options.
+pub(crate) const HELP: &str = "\
+Exit codes:
+  0  success (a completed run, even if some sites failed: the summary names them)
+  1  failure (store, I/O or other error)
+  2  usage error (bad command line)
+  3  the config is invalid (every problem is printed as PATH:LINE:COL)
+  4  some requested sites or seeds were refused (the rest were crawled)
+  5  the run was interrupted";

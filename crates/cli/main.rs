@@ -1,0 +1,73 @@
+//! The `cartograph` binary: parses the command line, sets up logging, runs
+//! one command and turns its result into an exit code. Logs go to stderr,
+//! data to stdout.
+
+mod args;
+mod check_config;
+mod crawl;
+mod demo;
+mod exit;
+mod farm;
+mod indicators;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let outcome = match cli.command {
+        Command::CheckConfig { config } => check_config::run(&config.path),
+        Command::Indicators { config, format } => indicators::run(&config.path, format),
+        command => runtime().and_then(|runtime| runtime.block_on(run_async(command))),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}
+
+async fn run_async(command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Demo => demo::run().await,
+        Command::Crawl {
+            config,
+            sites,
+            case_label,
+        } => crawl::crawl(&config.path, sites, case_label).await,
+        Command::Recrawl {
+            config,
+            seeds,
+            case_label,
+        } => crawl::recrawl(&config.path, &seeds, case_label).await,
+        Command::Farm {
+            sites,
+            seed,
+            port,
+            day,
+            write_config,
+        } => farm::run(sites, seed, port, day, write_config.as_deref()).await,
+        Command::CheckConfig { .. } | Command::Indicators { .. } => {
+            unreachable!("synchronous commands are dispatched in main")
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

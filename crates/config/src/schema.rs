@@ -1,0 +1,130 @@
+//! The known keys of every table of the config file, in one place. To add a
+//! setting, add its key here (one line) and read it in `validate.rs`; a key
+//! that is read but missing here trips a debug assertion, and a key written
+//! in a file but missing here is reported as unknown, with the nearest known
+//! key as the hint.
+
+/// One table of the config file and the keys it may hold.
+#[derive(Debug)]
+pub(crate) struct TableSchema {
+    /// How diagnostics name the table: `[crawler]`, `[[site]]`, `the top level`.
+    pub(crate) title: &'static str,
+    /// Every key the table may hold.
+    pub(crate) keys: &'static [KeySpec],
+}
+
+/// One known key and a sample value, written as it would appear in the file;
+/// hints show it when the key is missing or has the wrong type.
+#[derive(Debug)]
+pub(crate) struct KeySpec {
+    /// The key as written in the file.
+    pub(crate) name: &'static str,
+    /// A valid value as written in the file, quotes included: hints show
+    /// `name = example` so the fix can be copied.
+    pub(crate) example: &'static str,
+}
+
+const fn key(name: &'static str, example: &'static str) -> KeySpec {
+    KeySpec { name, example }
+}
+
+impl TableSchema {
+    /// Where a key of this table is, for messages: ` in [crawler]`, ` at the top level`.
+    pub(crate) fn location(&self) -> String {
+        if self.title == TOP_LEVEL.title {
+            format!(" at {}", self.title)
+        } else {
+            format!(" in {}", self.title)
+        }
+    }
+
+    pub(crate) fn key(&self, name: &str) -> Option<&'static KeySpec> {
+        self.keys.iter().find(|known| known.name == name)
+    }
+}
+
+pub(crate) const TOP_LEVEL: TableSchema = TableSchema {
+    title: "the top level",
+    keys: &[
+        key("crawler", "[crawler]"),       // who the tool says it is
+        key("politeness", "[politeness]"), // how hard a site may be loaded
+        key("store", "[store]"),           // where captures and indicators go
+        key("network", "[network]"),       // address policy and test overrides
+        key("site", "[[site]]"),           // the whitelist, one table per site
+    ],
+};
+
+pub(crate) const CRAWLER: TableSchema = TableSchema {
+    title: "[crawler]",
+    keys: &[
+        key("user_agent", r#""cartograph""#), // product token; robots.txt group
+        key("contact", r#""mailto:unit@example.org""#), // required; goes into the User-Agent
+        key("max_concurrent_hosts", "64"),    // hosts crawled at once
+    ],
+};
+
+pub(crate) const POLITENESS: TableSchema = TableSchema {
+    title: "[politeness]",
+    keys: &[
+        key("min_interval", r#""5s""#),   // per host; humantime duration
+        key("max_pages_per_site", "200"), // cap per site per run
+    ],
+};
+
+pub(crate) const STORE: TableSchema = TableSchema {
+    title: "[store]",
+    keys: &[
+        key("path", r#""data""#), // relative to the config file
+    ],
+};
+
+pub(crate) const NETWORK: TableSchema = TableSchema {
+    title: "[network]",
+    keys: &[
+        key("allow_private_addresses", "false"), // loopback etc.; tests and demo
+        key("resolve", r#"{ "ads.example.test" = "127.0.0.1:8080" }"#), // like curl --resolve
+    ],
+};
+
+pub(crate) const SITE: TableSchema = TableSchema {
+    title: "[[site]]",
+    keys: &[
+        key("id", r#""example-dir""#), // kebab-case, recorded in every capture
+        key("name", r#""Example Directory""#), // mapping sheet field a
+        key("country", r#""AT""#),     // ISO 3166-1 alpha-2
+        key("seeds", r#"["http://ads.example.test/wien/"]"#), // where a crawl of the site starts
+        key("listing", r#"["http://ads.example.test/wien/*"]"#), // the scope: URL patterns with *
+        key("category_hint", r#""escort-directory""#), // mapping sheet field l
+        key("language_hint", r#""de""#), // ISO 639-1
+        key("notes", r#""free text for the analyst""#), // mapping sheet field h
+        key("mandate", r#""case 2026/0417, approved by the unit head""#), // the authority
+        key("authorized_until", "2027-06-30"), // after this date the site is skipped
+        key("min_interval", r#""10s""#), // per-site override of the global interval
+        key("max_pages", "50"),        // per-site override of max_pages_per_site
+        key("profile", r#"{ ad = "article.ad" }"#), // optional CSS selectors
+    ],
+};
+
+pub(crate) const SITE_PROFILE: TableSchema = TableSchema {
+    title: "[site.profile]",
+    keys: &[
+        key("ad", r#""article.ad""#),    // required: one ad card
+        key("link", r#""a.title""#),     // link to the ad page
+        key("date", r#"".posted""#),     // posting date
+        key("price", r#"".price""#),     // price text
+        key("location", r#"".city""#),   // city or region
+        key("next", r#""a[rel=next]""#), // next listing page
+    ],
+};
+
+/// Every table, so that a key written in the wrong table can be pointed to
+/// the right one.
+pub(crate) const ALL_TABLES: &[&TableSchema] = &[
+    &TOP_LEVEL,
+    &CRAWLER,
+    &POLITENESS,
+    &STORE,
+    &NETWORK,
+    &SITE,
+    &SITE_PROFILE,
+];

@@ -1,0 +1,475 @@
+//! From text to `Config`: parses the TOML with recovery, walks the spanned
+//! document table by table into typed settings, and collects every problem
+//! as a diagnostic instead of stopping at the first. The global tables are
+//! read here; `site.rs` reads each `[[site]]`. Defaults live here too.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{DiagnosticSink, LoadError, Severity};
+use crate::model::{
+    Config, CrawlerSettings, Loaded, NetworkSettings, PolitenessSettings, StoreSettings,
+};
+use crate::reader::{Located, SubTable, TableReader};
+use crate::schema::{TableSchema, CRAWLER, NETWORK, POLITENESS, SITE, STORE, TOP_LEVEL};
+use crate::site::{site_spec, SiteRules};
+
+/// Hosts crawled at once when `[crawler]` does not say.
+pub(crate) const DEFAULT_MAX_CONCURRENT_HOSTS: usize = 64;
+/// Interval per host when `[politeness]` does not say.
+pub(crate) const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(5);
+/// Page cap per site per run when `[politeness]` does not say.
+pub(crate) const DEFAULT_MAX_PAGES_PER_SITE: u32 = 200;
+/// Store directory, relative to the config file, when `[store]` does not say.
+pub(crate) const DEFAULT_STORE_PATH: &str = "data";
+/// The shortest interval a real site may be given; only a config that allows
+/// private addresses (the synthetic farm on loopback) may go below it.
+pub(crate) const MIN_INTERVAL_FLOOR: Duration = Duration::from_secs(1);
+
+/// Parses and validates `text`, read from `path`, as of `today`.
+pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Loaded, LoadError> {
+    let mut sink = DiagnosticSink::new(text, path);
+    let (document, syntax_errors) = DeTable::parse_recoverable(text);
+    for syntax_error in &syntax_errors {
+        let span = syntax_error.span().unwrap_or(0..0);
+        sink.syntax_error(
+            span,
+            format!("invalid TOML: {}", syntax_error.message()),
+            syntax_hint(syntax_error.message()).to_owned(),
+        );
+    }
+
+    let empty_table = DeTable::new();
+    let root = TableReader::new(document.get_ref(), &TOP_LEVEL, 0..0, &mut sink);
+
+    // [network] comes first: allow_private_addresses decides how short an
+    // interval may be.
+    let network = sub_table(&root, "network", &NETWORK, &empty_table, &mut sink)
+        .and_then(|reader| network_settings(&reader, &mut sink));
+    let allow_private_addresses = network
+        .as_ref()
+        .is_some_and(|settings| settings.allow_private_addresses);
+    let crawler = sub_table(&root, "crawler", &CRAWLER, &empty_table, &mut sink)
+        .and_then(|reader| crawler_settings(&reader, &mut sink));
+    let politeness = sub_table(&root, "politeness", &POLITENESS, &empty_table, &mut sink)
+        .and_then(|reader| politeness_settings(&reader, allow_private_addresses, &mut sink));
+    let store = sub_table(&root, "store", &STORE, &empty_table, &mut sink)
+        .and_then(|reader| store_settings(&reader, path, &mut sink));
+    let rules = SiteRules {
+        today,
+        allow_private_addresses,
+    };
+    let sites = sites(&root, &rules, &mut sink);
+
+    let has_errors = sink.has_errors();
+    let diagnostics = sink.into_diagnostics();
+    match (crawler, politeness, store, network) {
+        (Some(crawler), Some(politeness), Some(store), Some(network)) if !has_errors => {
+            let warnings = diagnostics
+                .into_iter()
+                .filter(|diagnostic| diagnostic.severity == Severity::Warning)
+                .collect();
+            let config = Config {
+                source: path.to_path_buf(),
+                digest: hex::encode(Sha256::digest(text.as_bytes())),
+                crawler,
+                politeness,
+                store,
+                network,
+                sites,
+            };
+            Ok(Loaded { config, warnings })
+        }
+        // A part can only be missing after an error was reported for it.
+        _ => Err(LoadError::Invalid {
+            path: path.to_path_buf(),
+            diagnostics,
+        }),
+    }
+}
+
+/// A reader for one of the global tables: an empty one when the table is not
+/// in the file (so defaults apply and required keys are reported at line 1),
+/// none when the key holds something other than a table.
+fn sub_table<'doc, 'input>(
+    root: &TableReader<'doc, 'input>,
+    key: &str,
+    schema: &'static TableSchema,
+    empty_table: &'doc DeTable<'input>,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<TableReader<'doc, 'input>> {
+    match root.table(key, sink) {
+        SubTable::Absent => Some(TableReader::empty(empty_table, schema, 0..0)),
+        SubTable::WrongType => None,
+        SubTable::Present(table, header) => Some(TableReader::new(table, schema, header, sink)),
+    }
+}
+
+/// `Some(default)` when the key is absent, the value when it is valid, none
+/// when it was reported.
+fn or_default<T>(present: bool, read: Option<Located<T>>, default: T) -> Option<T> {
+    if present {
+        read.map(|located| located.value)
+    } else {
+        Some(default)
+    }
+}
+
+fn crawler_settings(
+    reader: &TableReader<'_, '_>,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<CrawlerSettings> {
+    let user_agent = reader
+        .required_string(
+            "user_agent",
+            "; cartograph must name itself to the sites it reads",
+            sink,
+        )
+        .and_then(|token| checked_product_token(reader, token, sink));
+    let contact = reader
+        .required_string(
+            "contact",
+            "; the User-Agent must say how to reach the people crawling",
+            sink,
+        )
+        .and_then(|contact| checked_contact(reader, contact, sink));
+    let max_concurrent_hosts = or_default(
+        reader.has("max_concurrent_hosts"),
+        reader.positive_integer("max_concurrent_hosts", sink),
+        DEFAULT_MAX_CONCURRENT_HOSTS,
+    );
+    Some(CrawlerSettings {
+        user_agent: user_agent?,
+        contact: contact?,
+        max_concurrent_hosts: max_concurrent_hosts?,
+    })
+}
+
+/// RFC 9309: a product token holds only letters, `_` and `-`.
+fn checked_product_token(
+    reader: &TableReader<'_, '_>,
+    token: Located<&str>,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<String> {
+    let is_token = !token.value.is_empty()
+        && token.value.chars().all(|character| {
+            character.is_ascii_alphabetic() || character == '_' || character == '-'
+        });
+    if is_token {
+        return Some(token.value.to_owned());
+    }
+    sink.error(
+        token.span,
+        format!(
+            "bad user_agent '{}'{}: not a robots.txt product token",
+            token.value,
+            reader.context()
+        ),
+        format!(
+            "use only letters, '_' and '-' (RFC 9309); the version is added by cartograph, e.g. {}",
+            reader.example("user_agent")
+        ),
+    );
+    None
+}
+
+/// A contact is a `mailto:` address or an http(s) URL, with nothing in it that
+/// would break the User-Agent header.
+fn checked_contact(
+    reader: &TableReader<'_, '_>,
+    contact: Located<&str>,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<String> {
+    let text = contact.value;
+    let fits_in_header = !text.is_empty()
+        && !text.chars().any(|character| {
+            character.is_whitespace() || character.is_control() || "()".contains(character)
+        });
+    let is_reachable = match url::Url::parse(text) {
+        Ok(url) => match url.scheme() {
+            "mailto" => url.path().contains('@'),
+            "http" | "https" => url.host().is_some(),
+            _ => false,
+        },
+        Err(_) => false,
+    };
+    if fits_in_header && is_reachable {
+        return Some(text.to_owned());
+    }
+    sink.error(
+        contact.span,
+        format!(
+            "bad contact '{text}'{}: not a mailto: address or an http(s) URL",
+            reader.context()
+        ),
+        format!(
+            "write how a site operator can reach you, without spaces or parentheses, \
+             e.g. {} or \"https://example.org/crawler\"",
+            reader.example("contact")
+        ),
+    );
+    None
+}
+
+fn politeness_settings(
+    reader: &TableReader<'_, '_>,
+    allow_private_addresses: bool,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<PolitenessSettings> {
+    let min_interval = if reader.has("min_interval") {
+        reader
+            .duration("min_interval", sink)
+            .and_then(|interval| checked_interval(reader, interval, allow_private_addresses, sink))
+    } else {
+        Some(DEFAULT_MIN_INTERVAL)
+    };
+    let max_pages_per_site = or_default(
+        reader.has("max_pages_per_site"),
+        reader.positive_integer("max_pages_per_site", sink),
+        DEFAULT_MAX_PAGES_PER_SITE,
+    );
+    Some(PolitenessSettings {
+        min_interval: min_interval?,
+        max_pages_per_site: max_pages_per_site?,
+    })
+}
+
+/// Refuses an interval under one second unless private addresses are
+/// allowed; shared by `[politeness]` and `[[site]]`.
+pub(crate) fn checked_interval(
+    reader: &TableReader<'_, '_>,
+    interval: Located<Duration>,
+    allow_private_addresses: bool,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<Duration> {
+    if interval.value >= MIN_INTERVAL_FLOOR || allow_private_addresses {
+        return Some(interval.value);
+    }
+    sink.error(
+        interval.span,
+        format!(
+            "{} is {}, below the {} floor",
+            reader.describe("min_interval"),
+            humantime::format_duration(interval.value),
+            humantime::format_duration(MIN_INTERVAL_FLOOR)
+        ),
+        format!(
+            "use at least \"{}\"; shorter intervals are only for the synthetic test farm, \
+             with network.allow_private_addresses = true",
+            humantime::format_duration(MIN_INTERVAL_FLOOR)
+        ),
+    );
+    None
+}
+
+fn store_settings(
+    reader: &TableReader<'_, '_>,
+    config_path: &Path,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<StoreSettings> {
+    let written = if reader.has("path") {
+        PathBuf::from(reader.non_empty_string("path", sink)?.value)
+    } else {
+        PathBuf::from(DEFAULT_STORE_PATH)
+    };
+    let path = if written.is_relative() {
+        config_path.parent().unwrap_or(Path::new("")).join(written)
+    } else {
+        written
+    };
+    Some(StoreSettings { path })
+}
+
+fn network_settings(
+    reader: &TableReader<'_, '_>,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<NetworkSettings> {
+    let allow_private_addresses = or_default(
+        reader.has("allow_private_addresses"),
+        reader.boolean("allow_private_addresses", sink),
+        false,
+    );
+    let resolve = match reader.table("resolve", sink) {
+        SubTable::Absent => Some(BTreeMap::new()),
+        SubTable::WrongType => None,
+        SubTable::Present(table, _) => resolve_entries(table, sink),
+    };
+    Some(NetworkSettings {
+        allow_private_addresses: allow_private_addresses?,
+        resolve: resolve?,
+    })
+}
+
+/// `host = "IP:PORT"` entries, hosts lower-cased; every bad entry is reported.
+fn resolve_entries(
+    table: &DeTable<'_>,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<BTreeMap<String, SocketAddr>> {
+    let mut entries = BTreeMap::new();
+    let mut first_offsets: HashMap<String, usize> = HashMap::new();
+    let mut all_valid = true;
+    for (key, value) in table.iter() {
+        let host = key.get_ref().to_ascii_lowercase();
+        let hint = format!(
+            "write it as \"{host}\" = \"127.0.0.1:8080\": an IP address and a port, \
+             like curl --resolve"
+        );
+        let host_is_plain = !host.is_empty()
+            && !host
+                .chars()
+                .any(|character| character.is_whitespace() || ":/@?#".contains(character));
+        if !host_is_plain {
+            sink.error(
+                key.span(),
+                format!("bad resolve entry: '{}' is not a host name", key.get_ref()),
+                "write the host alone, without scheme, port or path, \
+                 e.g. \"ads.example.test\" = \"127.0.0.1:8080\""
+                    .to_owned(),
+            );
+            all_valid = false;
+            continue;
+        }
+        if let Some(&first_offset) = first_offsets.get(&host) {
+            sink.error(
+                key.span(),
+                format!("bad resolve entry: '{host}' is given twice"),
+                format!(
+                    "keep one entry per host; the other is on line {}",
+                    sink.line_of(first_offset)
+                ),
+            );
+            all_valid = false;
+            continue;
+        }
+        first_offsets.insert(host.clone(), key.span().start);
+        let address = match value.get_ref() {
+            DeValue::String(text) => text.parse::<SocketAddr>().ok(),
+            _ => None,
+        };
+        match address {
+            Some(address) => {
+                entries.insert(host, address);
+            }
+            None => {
+                let written = match value.get_ref() {
+                    DeValue::String(text) => format!("'{text}'"),
+                    other => crate::reader::with_article(other).to_owned(),
+                };
+                sink.error(
+                    value.span(),
+                    format!(
+                        "bad resolve entry for '{host}': {written} \
+                         is not an IP:PORT socket address"
+                    ),
+                    hint,
+                );
+                all_valid = false;
+            }
+        }
+    }
+    all_valid.then_some(entries)
+}
+
+/// Every `[[site]]`, in file order; sites with errors are reported and left out.
+fn sites(
+    root: &TableReader<'_, '_>,
+    rules: &SiteRules,
+    sink: &mut DiagnosticSink<'_>,
+) -> Vec<crate::model::SiteSpec> {
+    let Some(value) = root.value("site") else {
+        // After a syntax error the [[site]] headers may be what was garbled.
+        if sink.has_syntax_errors() {
+            return Vec::new();
+        }
+        sink.warning(
+            0..0,
+            "no [[site]] entries: nothing will be crawled".to_owned(),
+            "add a [[site]] table for each whitelisted site".to_owned(),
+        );
+        return Vec::new();
+    };
+    let entries = match value.get_ref() {
+        DeValue::Array(entries) => entries,
+        DeValue::Table(_) => {
+            sink.error(
+                value.span(),
+                "'site' must be an array of tables, one per site".to_owned(),
+                "write the header with double brackets: [[site]]".to_owned(),
+            );
+            return Vec::new();
+        }
+        _ => {
+            root.report_wrong_type("site", "an array of tables", value, sink);
+            return Vec::new();
+        }
+    };
+    let mut first_offset_of_id: HashMap<String, usize> = HashMap::new();
+    let mut specs = Vec::with_capacity(entries.len());
+    for entry in entries.iter() {
+        let DeValue::Table(table) = entry.get_ref() else {
+            root.report_wrong_type("site", "an array of tables", entry, sink);
+            continue;
+        };
+        let reader = TableReader::new(table, &SITE, entry.span(), sink);
+        if let Some(spec) = site_spec(reader, rules, &mut first_offset_of_id, sink) {
+            specs.push(spec);
+        }
+    }
+    specs
+}
+
+/// A fix for the TOML syntax errors that the parser names.
+fn syntax_hint(message: &str) -> &'static str {
+    let hints: &[(&str, &str)] = &[
+        (
+            "duplicate key",
+            "a key may appear once per table; remove or rename one of them",
+        ),
+        (
+            "string values must be quoted",
+            "put text in double quotes, e.g. name = \"Example Directory\"",
+        ),
+        (
+            "date",
+            "write dates as YYYY-MM-DD, with a day that exists in that month",
+        ),
+        (
+            "unclosed array table",
+            "close the header with ]], e.g. [[site]]",
+        ),
+        ("unclosed table", "close the header with ], e.g. [crawler]"),
+        (
+            "inline table",
+            "write an inline table on one line: { key = \"value\", other = \"value\" }",
+        ),
+        (
+            "array",
+            "write an array as [\"a\", \"b\"], elements separated by commas",
+        ),
+        (
+            "string",
+            "close the string with the quote it opened with, on the same line \
+             (use \"\"\" for several lines)",
+        ),
+        (
+            "number",
+            "write numbers without quotes or stray characters, e.g. 64",
+        ),
+        (
+            "key",
+            "write keys as bare words of letters, digits, '_' and '-', or quote them",
+        ),
+    ];
+    hints
+        .iter()
+        .find(|(fragment, _)| message.contains(fragment))
+        .map_or("fix the TOML syntax (see https://toml.io)", |(_, hint)| {
+            hint
+        })
+}

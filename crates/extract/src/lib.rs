@@ -1,0 +1,23 @@
+//! Turns the bytes of one fetched listing page into page indicators, and the
+//! page indicators of one site and run into site indicators.
+//!
+//! Everything here is pure and synchronous: no I/O, no clock, no network.
+//! The crawler hands in the site's whitelist entry, the page URL, the
+//! response headers and the body; it gets back signals (counts, keys,
+//! pseudonyms), never ad text or contact details, plus the links it may
+//! follow. scraper's `Html` is neither `Send` nor `Sync`, so a page is parsed
+//! and reduced inside one call (async callers use `spawn_blocking`).
+
+mod page;
+mod site;
+
+pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
+pub use site::{aggregate_site, SiteIndicators};
+
+/// Version of the extraction rules. Stored with every indicator row so that
+/// indicators made by an older extractor can be told apart and derived again
+/// from the evidence. Bump it whenever a change alters any indicator.
+pub const EXTRACTOR_VERSION: &str = "0.1.0";
+
+#[cfg(test)]
+mod tests;

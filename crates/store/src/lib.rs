@@ -1,0 +1,387 @@
+//! The embedded store: runs, captures (evidence), page and site indicators,
+//! in sled, with body blobs as digest-named files beside it.
+//!
+//! This is the only crate that knows sled (pinned to 0.34.7, whose on-disk
+//! format later alphas change). Everything it stores is one of its own
+//! record types, JSON-encoded, under big-endian integer keys so that sled's
+//! byte order is numeric order. The layout version is `SCHEMA_VERSION`;
+//! opening a store of another version is a clear error, never a panic.
+//!
+//! Layout of a store directory:
+//! - `db/`: the sled database;
+//! - `blobs/ab/cdef….zst`: bodies, once per SHA-256 (see `blobs`).
+
+mod blobs;
+mod records;
+
+use std::path::{Path, PathBuf};
+
+pub use blobs::sha256_hex;
+pub use records::{
+    BodyRef, CaptureId, CaptureKind, CaptureRecord, NewCapture, NewResponse, PageIndicatorsRecord,
+    PolitenessRecord, RequestRecord, ResponseRecord, RunId, RunRecord, RunState, RunTrigger,
+    SiteIndicatorsRecord, SiteRunRecord, SiteRunStatus,
+};
+
+use blobs::BlobStore;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Version of the store layout. Bump it when a record or key changes in a
+/// way older code cannot read.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const SCHEMA_KEY: &[u8] = b"schema_version";
+
+/// Errors of the store. Every variant names the store or file involved.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "store at {path} has schema version {found}, this cartograph reads version {expected}"
+    )]
+    SchemaVersion {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("failed to open store at {path}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sled::Error,
+    },
+    #[error("store database error at {path}")]
+    Database {
+        path: PathBuf,
+        #[source]
+        source: sled::Error,
+    },
+    #[error("i/o error on {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("corrupt {what} record in store at {path}")]
+    Corrupt {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("run {0} does not exist")]
+    NoSuchRun(RunId),
+}
+
+/// An open store. Cheap to share behind an `Arc`; sled is thread-safe.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    db: sled::Db,
+    runs: sled::Tree,
+    captures: sled::Tree,
+    page_indicators: sled::Tree,
+    site_indicators: sled::Tree,
+    blobs: BlobStore,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in directory `root`.
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        let root = root.to_path_buf();
+        std::fs::create_dir_all(&root).map_err(|source| StoreError::Io {
+            path: root.clone(),
+            source,
+        })?;
+        let db_path = root.join("db");
+        let db = sled::open(&db_path).map_err(|source| StoreError::Open {
+            path: db_path.clone(),
+            source,
+        })?;
+        let database_error = |source| StoreError::Database {
+            path: db_path.clone(),
+            source,
+        };
+        let meta = db.open_tree("meta").map_err(database_error)?;
+        match meta.get(SCHEMA_KEY).map_err(database_error)? {
+            Some(bytes) => {
+                let found = <[u8; 4]>::try_from(bytes.as_ref())
+                    .map(u32::from_be_bytes)
+                    .unwrap_or(0);
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::SchemaVersion {
+                        path: root,
+                        found,
+                        expected: SCHEMA_VERSION,
+                    });
+                }
+            }
+            None => {
+                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(database_error)?;
+            }
+        }
+        let open_tree = |name: &str| db.open_tree(name).map_err(database_error);
+        let store = Store {
+            runs: open_tree("runs")?,
+            captures: open_tree("captures")?,
+            page_indicators: open_tree("page_indicators")?,
+            site_indicators: open_tree("site_indicators")?,
+            blobs: BlobStore::open(root.join("blobs"))?,
+            db,
+            root,
+        };
+        Ok(store)
+    }
+
+    /// The store's directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Starts a run and returns its record (state `Running`).
+    pub fn begin_run(
+        &self,
+        trigger: RunTrigger,
+        config_digest: &str,
+        case_label: Option<&str>,
+        sites: impl IntoIterator<Item = String>,
+        started_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<RunRecord, StoreError> {
+        let id = self.next_id()?;
+        let run = RunRecord {
+            id,
+            trigger,
+            config_digest: config_digest.to_owned(),
+            case_label: case_label.map(str::to_owned),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            started_at,
+            finished_at: None,
+            state: RunState::Running,
+            sites: sites
+                .into_iter()
+                .map(|site| (site, SiteRunRecord::pending()))
+                .collect(),
+        };
+        self.put_run(&run)?;
+        Ok(run)
+    }
+
+    /// Writes `run` over its earlier version.
+    pub fn put_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        self.put_json(&self.runs, &run.id.to_be_bytes(), run)
+    }
+
+    /// The run `id`, if it exists.
+    pub fn run(&self, id: RunId) -> Result<Option<RunRecord>, StoreError> {
+        self.get_json(&self.runs, &id.to_be_bytes(), "run")
+    }
+
+    /// All runs, oldest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        self.scan_json(&self.runs, &[], "run")
+    }
+
+    /// Stores a capture: its body blob first (durable), then the record.
+    pub fn put_capture(&self, capture: NewCapture) -> Result<CaptureRecord, StoreError> {
+        let response = match capture.response {
+            Some(response) => {
+                let body = if response.body.is_empty() && !response.truncated {
+                    None
+                } else {
+                    Some(BodyRef {
+                        sha256: self.blobs.put(&response.body)?,
+                        length: response.body.len() as u64,
+                        truncated: response.truncated,
+                    })
+                };
+                Some(ResponseRecord {
+                    status: response.status,
+                    version: response.version,
+                    headers: response.headers,
+                    body,
+                    remote_ip: response.remote_ip,
+                })
+            }
+            None => None,
+        };
+        let record = CaptureRecord {
+            id: self.next_id()?,
+            run_id: capture.run_id,
+            site_id: capture.site_id,
+            kind: capture.kind,
+            url: capture.url,
+            request: capture.request,
+            response,
+            error: capture.error,
+            fetched_at: capture.fetched_at,
+            duration_ms: capture.duration_ms,
+            tool_version: capture.tool_version,
+            politeness: capture.politeness,
+            outcome: capture.outcome,
+        };
+        self.put_json(&self.captures, &record.id.to_be_bytes(), &record)?;
+        Ok(record)
+    }
+
+    /// The capture `id`, if it exists.
+    pub fn capture(&self, id: CaptureId) -> Result<Option<CaptureRecord>, StoreError> {
+        self.get_json(&self.captures, &id.to_be_bytes(), "capture")
+    }
+
+    /// All captures, in write order.
+    pub fn captures(&self) -> impl Iterator<Item = Result<CaptureRecord, StoreError>> + '_ {
+        self.captures.iter().map(move |entry| {
+            let (_, value) = entry.map_err(|source| self.database_error(source))?;
+            self.decode(&value, "capture")
+        })
+    }
+
+    /// The body bytes of `body`, as received.
+    pub fn read_body(&self, body: &BodyRef) -> Result<Vec<u8>, StoreError> {
+        self.blobs.get(&body.sha256)
+    }
+
+    /// Where the blob of `digest` lives (for verification and export).
+    pub fn blob_path(&self, digest: &str) -> PathBuf {
+        self.blobs.path_of(digest)
+    }
+
+    /// Stores the indicators of one page.
+    pub fn put_page_indicators(&self, record: &PageIndicatorsRecord) -> Result<(), StoreError> {
+        let mut key = record.run_id.to_be_bytes().to_vec();
+        key.extend_from_slice(&record.capture_id.to_be_bytes());
+        self.put_json(&self.page_indicators, &key, record)
+    }
+
+    /// The page indicators of run `run_id`, in capture order.
+    pub fn page_indicators(&self, run_id: RunId) -> Result<Vec<PageIndicatorsRecord>, StoreError> {
+        self.scan_json(
+            &self.page_indicators,
+            &run_id.to_be_bytes(),
+            "page indicators",
+        )
+    }
+
+    /// Stores the indicators of one site in one run.
+    pub fn put_site_indicators(&self, record: &SiteIndicatorsRecord) -> Result<(), StoreError> {
+        self.put_json(
+            &self.site_indicators,
+            &site_run_key(&record.site_id, record.run_id),
+            record,
+        )
+    }
+
+    /// Every run's indicators of `site_id`, oldest first.
+    pub fn site_history(&self, site_id: &str) -> Result<Vec<SiteIndicatorsRecord>, StoreError> {
+        let mut prefix = site_id.as_bytes().to_vec();
+        prefix.push(0);
+        self.scan_json(&self.site_indicators, &prefix, "site indicators")
+    }
+
+    /// The latest run's indicators of every site that has any, by site id.
+    pub fn latest_site_indicators(&self) -> Result<Vec<SiteIndicatorsRecord>, StoreError> {
+        let all: Vec<SiteIndicatorsRecord> =
+            self.scan_json(&self.site_indicators, &[], "site indicators")?;
+        let mut latest: Vec<SiteIndicatorsRecord> = Vec::new();
+        for record in all {
+            match latest.last_mut() {
+                // Keys sort by site, then run: a later entry of the same site
+                // is a later run.
+                Some(last) if last.site_id == record.site_id => *last = record,
+                _ => latest.push(record),
+            }
+        }
+        Ok(latest)
+    }
+
+    /// Makes everything written so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db
+            .flush()
+            .map(|_| ())
+            .map_err(|source| self.database_error(source))
+    }
+
+    fn next_id(&self) -> Result<u64, StoreError> {
+        // sled's ids are unique and increasing across restarts (it reserves
+        // a block and skips past it after a crash); ours start at 1.
+        self.db
+            .generate_id()
+            .map(|id| id + 1)
+            .map_err(|source| self.database_error(source))
+    }
+
+    fn put_json<T: Serialize>(
+        &self,
+        tree: &sled::Tree,
+        key: &[u8],
+        value: &T,
+    ) -> Result<(), StoreError> {
+        // Invariant: record types are plain data that always serializes.
+        let bytes = serde_json::to_vec(value).expect("store records serialize");
+        tree.insert(key, bytes)
+            .map(|_| ())
+            .map_err(|source| self.database_error(source))
+    }
+
+    fn get_json<T: DeserializeOwned>(
+        &self,
+        tree: &sled::Tree,
+        key: &[u8],
+        what: &'static str,
+    ) -> Result<Option<T>, StoreError> {
+        match tree
+            .get(key)
+            .map_err(|source| self.database_error(source))?
+        {
+            Some(bytes) => self.decode(&bytes, what).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn scan_json<T: DeserializeOwned>(
+        &self,
+        tree: &sled::Tree,
+        prefix: &[u8],
+        what: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
+        tree.scan_prefix(prefix)
+            .map(|entry| {
+                let (_, value) = entry.map_err(|source| self.database_error(source))?;
+                self.decode(&value, what)
+            })
+            .collect()
+    }
+
+    fn decode<T: DeserializeOwned>(
+        &self,
+        bytes: &[u8],
+        what: &'static str,
+    ) -> Result<T, StoreError> {
+        serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
+            path: self.root.clone(),
+            what,
+            source,
+        })
+    }
+
+    fn database_error(&self, source: sled::Error) -> StoreError {
+        StoreError::Database {
+            path: self.root.join("db"),
+            source,
+        }
+    }
+}
+
+/// Key of a site's row for one run: the site id, a zero byte (ids never
+/// contain one), then the run id big-endian, so a site's rows sort by run.
+fn site_run_key(site_id: &str, run_id: RunId) -> Vec<u8> {
+    let mut key = site_id.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&run_id.to_be_bytes());
+    key
+}
+
+#[cfg(test)]
+mod tests;

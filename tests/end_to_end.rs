@@ -1,0 +1,393 @@
+//! End to end: the `cartograph` binary against the synthetic farm on
+//! loopback. Every test that crawls checks politeness and scope from the
+//! farm's own record of the requests it received.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cartograph_farm::{AuditExpectations, ConfigOptions, Farm, FarmSpec, RunningFarm};
+
+const INTERVAL: Duration = Duration::from_millis(100);
+/// Timer slack allowed when comparing request gaps with the interval.
+const SLACK: Duration = Duration::from_millis(5);
+
+struct FarmUnderTest {
+    farm: Arc<Farm>,
+    running: RunningFarm,
+    directory: tempfile::TempDir,
+    config_path: PathBuf,
+}
+
+async fn start_farm(spec: FarmSpec) -> FarmUnderTest {
+    let farm = Arc::new(Farm::new(spec));
+    let running = cartograph_farm::spawn(farm.clone())
+        .await
+        .expect("farm starts");
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let config_path = directory.path().join("cartograph.toml");
+    let config = farm.crawler_config(
+        running.address,
+        &ConfigOptions {
+            min_interval: INTERVAL,
+            store_path: "data".to_owned(),
+            user_agent: "cartograph".to_owned(),
+            contact: "mailto:test@example.org".to_owned(),
+        },
+    );
+    std::fs::write(&config_path, config).expect("config written");
+    FarmUnderTest {
+        farm,
+        running,
+        directory,
+        config_path,
+    }
+}
+
+async fn cartograph(arguments: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_cartograph"))
+        .args(arguments)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("cartograph runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn expectations(farm: &Farm) -> AuditExpectations {
+    AuditExpectations {
+        user_agent_token: "cartograph".to_owned(),
+        listing_patterns: farm
+            .sites()
+            .iter()
+            .map(|site| (site.host.clone(), site.listing_patterns.clone()))
+            .collect(),
+        min_interval: farm
+            .sites()
+            .iter()
+            .map(|site| (site.host.clone(), INTERVAL))
+            .collect(),
+    }
+}
+
+/// Checks every politeness and scope rule against the farm's own audit,
+/// both through the farm's report and directly from the raw records.
+fn assert_polite(farm: &Farm) {
+    let report = farm.audit_report(&expectations(farm));
+    assert!(report.violations().is_empty(), "{:#?}", report.violations());
+    let records = farm.audit();
+    assert!(!records.is_empty(), "the farm saw no requests");
+    let mut by_host: BTreeMap<&str, Vec<&cartograph_farm::RequestRecord>> = BTreeMap::new();
+    for record in &records {
+        by_host
+            .entry(record.host.as_str())
+            .or_default()
+            .push(record);
+    }
+    for (host, requests) in by_host {
+        let site = farm.sites().iter().find(|site| site.host == host);
+        let site = site.unwrap_or_else(|| panic!("request to a host no site has: {host}"));
+        assert_eq!(
+            requests[0].path_and_query, "/robots.txt",
+            "{host}: robots.txt first"
+        );
+        for pair in requests.windows(2) {
+            let finished = pair[0].finished.expect("every request finished");
+            assert!(
+                pair[1].started >= finished,
+                "{host}: {} started while {} in flight",
+                pair[1].path_and_query,
+                pair[0].path_and_query
+            );
+            let gap = pair[1].started - finished;
+            assert!(
+                gap + SLACK >= INTERVAL,
+                "{host}: gap {gap:?} before {}",
+                pair[1].path_and_query
+            );
+        }
+        for request in &requests {
+            assert_eq!(request.method, "GET");
+            let user_agent = request.user_agent.as_deref().unwrap_or_default();
+            assert!(
+                user_agent.starts_with("cartograph/")
+                    && user_agent.contains("mailto:test@example.org"),
+                "{user_agent}"
+            );
+            if request.path_and_query == "/robots.txt" {
+                continue;
+            }
+            let url = format!("http://{host}{}", request.path_and_query);
+            assert!(
+                site.listing_patterns
+                    .iter()
+                    .any(|pattern| glob_matches(pattern, &url)),
+                "{url} is outside the listing patterns"
+            );
+        }
+        assert_eq!(report.hosts[host].robots_disallowed_hits, 0, "{host}");
+    }
+}
+
+/// `*` matches any run of characters; nothing else is special.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = parts.split_first().expect("split yields one part");
+    let Some(mut remaining) = text.strip_prefix(first) else {
+        return false;
+    };
+    for (index, part) in rest.iter().enumerate() {
+        if index == rest.len() - 1 {
+            return remaining.ends_with(part);
+        }
+        match remaining.find(part) {
+            Some(position) => remaining = &remaining[position + part.len()..],
+            None => return false,
+        }
+    }
+    remaining.is_empty()
+}
+
+fn indicators_json(output: &Output) -> Vec<serde_json::Value> {
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("indicators print json")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crawl_counts_every_sites_ads_exactly_and_politely() {
+    let under_test = start_farm(FarmSpec {
+        seed: 7,
+        sites: 4,
+        day: 0,
+    })
+    .await;
+    let config = under_test.config_path.to_str().unwrap();
+    let crawl = cartograph(&["crawl", "--config", config]).await;
+    assert_eq!(
+        crawl.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&crawl.stdout),
+        text(&crawl.stderr)
+    );
+
+    let rows =
+        indicators_json(&cartograph(&["indicators", "--config", config, "--format", "json"]).await);
+    let truth = &under_test.farm.truth().sites;
+    assert_eq!(rows.len(), truth.len());
+    for site_truth in truth {
+        let row = rows
+            .iter()
+            .find(|row| row["site"] == site_truth.site_id.as_str())
+            .unwrap_or_else(|| panic!("no row for {}", site_truth.site_id));
+        assert_eq!(
+            row["ads_seen"], site_truth.ads_total as u64,
+            "{}: {row}",
+            site_truth.site_id
+        );
+        assert_eq!(
+            row["pages_fetched"],
+            site_truth.pages.len() as u64,
+            "{}: {row}",
+            site_truth.site_id
+        );
+        assert!(row["run"].as_u64().is_some(), "{row}");
+    }
+    assert_polite(&under_test.farm);
+    under_test.running.shutdown().await.expect("farm stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recrawl_refuses_a_seed_outside_the_whitelist_and_fetches_nothing() {
+    let under_test = start_farm(FarmSpec {
+        seed: 3,
+        sites: 2,
+        day: 0,
+    })
+    .await;
+    let seeds = under_test.directory.path().join("seeds.txt");
+    let site = &under_test.farm.sites()[0];
+    std::fs::write(
+        &seeds,
+        format!(
+            "# urgent\nhttp://{}/about\nhttp://unlisted.farm.test/wien/\nno-such-site\n",
+            site.host
+        ),
+    )
+    .unwrap();
+    let output = cartograph(&[
+        "recrawl",
+        "--config",
+        under_test.config_path.to_str().unwrap(),
+        "--seeds",
+        seeds.to_str().unwrap(),
+    ])
+    .await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("refused line 2: http://"), "{stderr}");
+    assert!(
+        stderr.contains("matches no listing pattern of any whitelisted site"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("refused line 3: http://unlisted.farm.test/wien/"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("refused line 4: no-such-site: no whitelisted site has id"),
+        "{stderr}"
+    );
+    assert!(
+        under_test.farm.audit().is_empty(),
+        "{:?}",
+        under_test.farm.audit()
+    );
+    under_test.running.shutdown().await.expect("farm stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recrawl_of_a_listing_url_crawls_its_site_politely() {
+    let under_test = start_farm(FarmSpec {
+        seed: 5,
+        sites: 3,
+        day: 0,
+    })
+    .await;
+    let seeds = under_test.directory.path().join("seeds.txt");
+    let site = &under_test.farm.sites()[1];
+    std::fs::write(&seeds, format!("{}\n", site.seeds[0])).unwrap();
+    let config = under_test.config_path.to_str().unwrap();
+    let output = cartograph(&[
+        "recrawl",
+        "--config",
+        config,
+        "--seeds",
+        seeds.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let rows =
+        indicators_json(&cartograph(&["indicators", "--config", config, "--format", "json"]).await);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["site"], site.id.as_str());
+    let truth = under_test
+        .farm
+        .truth()
+        .sites
+        .iter()
+        .find(|truth| truth.site_id == site.id)
+        .unwrap();
+    assert_eq!(rows[0]["ads_seen"], truth.ads_total as u64);
+    assert!(under_test
+        .farm
+        .audit()
+        .iter()
+        .all(|request| request.host == site.host));
+    assert_polite(&under_test.farm);
+    under_test.running.shutdown().await.expect("farm stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_config_names_file_and_line_of_every_error() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        r#"[crawler]
+user_agent = "cartograph"
+max_concurrent_hosts = 64
+
+[politeness]
+min_interval = "soon"
+
+[[site]]
+id = "a"
+name = "A"
+country = "XX"
+seeds = ["http://a.example.test/other/"]
+listing = ["http://a.example.test/list/*"]
+
+[[site]]
+id = "a"
+name = "A again"
+country = "AT"
+seeds = ["http://b.example.test/list/"]
+listing = ["http://b.example.test/list/*"]
+"#,
+    )
+    .unwrap();
+    let output = cartograph(&["check-config", "--config", path.to_str().unwrap()]).await;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    let shown = path.display().to_string();
+    for (line, what) in [
+        (1, "contact"),
+        (6, "duration"),
+        (11, "country"),
+        (12, "seed"),
+        (16, "duplicate"),
+    ] {
+        let prefix = format!("{shown}:{line}:");
+        assert!(
+            stderr.lines().any(|error| error.starts_with(&prefix)
+                && error.to_lowercase().contains(what)
+                && error.contains(" — ")),
+            "no error at {prefix} about {what}:\n{stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shipped_example_config_is_valid() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/cartograph.toml");
+    let output = cartograph(&["check-config", "--config", config.to_str().unwrap()]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_crawls_the_farm_and_matches_its_truth() {
+    let output = cartograph(&["demo"]).await;
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&output.stderr)
+    );
+    assert!(stdout.contains("completed"), "{stdout}");
+    let table: Vec<&str> = stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("site"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("store:"))
+        .collect();
+    assert!(table.len() >= 2, "{stdout}");
+    for row in table {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        let (ads, truth) = (columns[columns.len() - 2], columns[columns.len() - 1]);
+        assert_eq!(
+            ads, truth,
+            "demo row disagrees with the farm's truth: {row}"
+        );
+    }
+    let store_line = stdout
+        .lines()
+        .find(|line| line.starts_with("store: "))
+        .expect("store path printed");
+    let store_path = store_line
+        .trim_start_matches("store: ")
+        .split(" (")
+        .next()
+        .unwrap();
+    assert!(Path::new(store_path).join("db").exists(), "{store_path}");
+    // The demo leaves its directory for the user; this test cleans up.
+    if let Some(directory) = Path::new(store_path).parent() {
+        let _ = std::fs::remove_dir_all(directory);
+    }
+}
