@@ -391,3 +391,60 @@ async fn demo_crawls_the_farm_and_matches_its_truth() {
         let _ = std::fs::remove_dir_all(directory);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_site_is_skipped_in_a_full_crawl_and_refused_when_named() {
+    let under_test = start_farm(FarmSpec {
+        seed: 11,
+        sites: 2,
+        day: 0,
+    })
+    .await;
+    let config_text = std::fs::read_to_string(&under_test.config_path).unwrap();
+    let expired = config_text.replacen(
+        "category_hint",
+        "authorized_until = 2020-01-01\ncategory_hint",
+        1,
+    );
+    std::fs::write(&under_test.config_path, expired).unwrap();
+    let expired_site = &under_test.farm.sites()[0];
+    let config = under_test.config_path.to_str().unwrap();
+
+    let check = cartograph(&["check-config", "--config", config]).await;
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert!(
+        text(&check.stderr).contains("warning"),
+        "{}",
+        text(&check.stderr)
+    );
+
+    let named = cartograph(&["crawl", "--config", config, "--site", &expired_site.id]).await;
+    assert_eq!(named.status.code(), Some(4), "{}", text(&named.stderr));
+    assert!(
+        text(&named.stderr).contains("expired on 2020-01-01"),
+        "{}",
+        text(&named.stderr)
+    );
+    assert!(under_test.farm.audit().is_empty());
+
+    let full = cartograph(&["crawl", "--config", config]).await;
+    let stdout = text(&full.stdout);
+    assert_eq!(
+        full.status.code(),
+        Some(0),
+        "{stdout}{}",
+        text(&full.stderr)
+    );
+    let row = stdout
+        .lines()
+        .find(|line| line.starts_with(&expired_site.id))
+        .expect("skipped site listed");
+    assert!(row.contains("skipped") && row.contains("expired"), "{row}");
+    assert!(under_test
+        .farm
+        .audit()
+        .iter()
+        .all(|request| request.host != expired_site.host));
+    assert_polite(&under_test.farm);
+    under_test.running.shutdown().await.expect("farm stops");
+}

@@ -153,7 +153,18 @@ pub async fn run(
         });
     }
 
-    let mut reports = Vec::new();
+    let mut reports: Vec<SiteReport> = plan
+        .skipped
+        .iter()
+        .map(|skipped| SiteReport {
+            site_id: skipped.requested.clone(),
+            status: SiteRunStatus::Skipped,
+            reason: Some(skipped.reason.clone()),
+            pages_fetched: 0,
+            ads_seen: 0,
+            outcomes: BTreeMap::new(),
+        })
+        .collect();
     let mut interrupted = false;
     tokio::pin!(shutdown);
     loop {

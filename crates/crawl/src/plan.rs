@@ -15,6 +15,9 @@ pub struct CrawlPlan {
     /// The case the run is for, if an investigator named one.
     pub case_label: Option<String>,
     pub sites: Vec<SitePlan>,
+    /// Whitelisted sites left out of a whole-whitelist run, with the
+    /// reason (authorization expired); recorded in the run as skipped.
+    pub skipped: Vec<Refusal>,
 }
 
 /// One site of a run.
@@ -34,8 +37,9 @@ pub struct Refusal {
 }
 
 impl CrawlPlan {
-    /// Plans a run over `selected` site ids (all sites when empty). Sites
-    /// whose authorization has expired on `today` are refused.
+    /// Plans a run over `selected` site ids (all sites when empty). A site
+    /// whose authorization has expired on `today` is refused when it was
+    /// named, and skipped (recorded, not an error) when all were asked for.
     pub fn sites(
         config: &Config,
         selected: &[String],
@@ -44,6 +48,7 @@ impl CrawlPlan {
         today: NaiveDate,
     ) -> (CrawlPlan, Vec<Refusal>) {
         let mut refusals = Vec::new();
+        let mut skipped = Vec::new();
         let mut sites = Vec::new();
         let wanted: Vec<&str> = if selected.is_empty() {
             config.sites.iter().map(|site| site.id.as_str()).collect()
@@ -53,10 +58,17 @@ impl CrawlPlan {
         for site_id in wanted {
             match authorized(config, site_id, today) {
                 Ok(()) => push_site(&mut sites, site_id, None),
-                Err(reason) => refusals.push(Refusal {
-                    requested: site_id.to_owned(),
-                    reason,
-                }),
+                Err(reason) => {
+                    let refusal = Refusal {
+                        requested: site_id.to_owned(),
+                        reason,
+                    };
+                    if selected.is_empty() {
+                        skipped.push(refusal);
+                    } else {
+                        refusals.push(refusal);
+                    }
+                }
             }
         }
         (
@@ -64,6 +76,7 @@ impl CrawlPlan {
                 trigger,
                 case_label,
                 sites,
+                skipped,
             },
             refusals,
         )
@@ -122,6 +135,7 @@ impl CrawlPlan {
                 trigger: RunTrigger::Recrawl,
                 case_label,
                 sites,
+                skipped: Vec::new(),
             },
             refusals,
         )
