@@ -6,11 +6,16 @@ use cartograph_fetch::{Capture, CaptureKind};
 use cartograph_store::{NewCapture, NewResponse, PolitenessRecord, RequestRecord, RunId};
 
 /// The store record of `capture`, made in run `run_id`.
-pub(crate) fn new_capture(run_id: RunId, capture: Capture) -> NewCapture {
+pub(crate) fn new_capture(
+    run_id: RunId,
+    case_label: Option<String>,
+    capture: Capture,
+) -> NewCapture {
     let (response, error) = match capture.response {
         Ok(response) => (
             Some(NewResponse {
                 status: response.status,
+                reason: response.reason,
                 version: response.version,
                 headers: response.headers,
                 body: response.body,
@@ -32,6 +37,7 @@ pub(crate) fn new_capture(run_id: RunId, capture: Capture) -> NewCapture {
         request: RequestRecord {
             method: capture.request.method,
             url: capture.request.url.to_string(),
+            http_version: capture.request.http_version,
             headers: capture.request.headers,
         },
         response,
@@ -47,6 +53,9 @@ pub(crate) fn new_capture(run_id: RunId, capture: Capture) -> NewCapture {
             retries: capture.politeness.retries,
         },
         outcome: capture.outcome.label(),
+        case_label,
+        revisit_of: None,
+        redirected_from: None,
     }
 }
 

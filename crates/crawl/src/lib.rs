@@ -124,6 +124,7 @@ pub async fn run(
         };
         let crawl = site::SiteCrawl {
             run_id,
+            case_label: plan.case_label.clone(),
             site,
             start: site_plan.start,
             politeness: config.politeness.clone(),

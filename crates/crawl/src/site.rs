@@ -22,6 +22,7 @@ use crate::{blocking, evidence, CrawlError, Progress, SiteReport};
 
 pub(crate) struct SiteCrawl {
     pub(crate) run_id: RunId,
+    pub(crate) case_label: Option<String>,
     pub(crate) site: SiteSpec,
     pub(crate) start: Vec<Url>,
     pub(crate) politeness: PolitenessSettings,
@@ -75,7 +76,8 @@ impl SiteCrawl {
                     .as_ref()
                     .map(|response| response.headers.clone())
                     .ok();
-                let new_capture = evidence::new_capture(self.run_id, capture);
+                let new_capture =
+                    evidence::new_capture(self.run_id, self.case_label.clone(), capture);
                 let body = new_capture
                     .response
                     .as_ref()

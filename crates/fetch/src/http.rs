@@ -34,6 +34,8 @@ pub struct ExchangeLimits {
 pub struct SentRequest {
     pub method: String,
     pub url: Url,
+    /// The version on the request line.
+    pub http_version: String,
     /// The headers cartograph set, in the order sent, `Host` first.
     pub headers: Vec<(String, String)>,
 }
@@ -42,6 +44,8 @@ pub struct SentRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReceivedResponse {
     pub status: u16,
+    /// The reason phrase, when the server sent a non-canonical one.
+    pub reason: Option<String>,
     pub version: String,
     /// In the order received (names as the HTTP library reports them).
     pub headers: Vec<(String, String)>,
@@ -116,6 +120,7 @@ pub(crate) async fn exchange(
     let sent = SentRequest {
         method: "GET".to_owned(),
         url: url.clone(),
+        http_version: "HTTP/1.1".to_owned(),
         headers: vec![
             ("Host".to_owned(), host),
             ("User-Agent".to_owned(), user_agent.to_owned()),
@@ -147,6 +152,10 @@ async fn read_capped(
     let status = response.status().as_u16();
     let version = format!("{:?}", response.version());
     let remote_addr = response.remote_addr();
+    let reason = response
+        .extensions()
+        .get::<hyper::ext::ReasonPhrase>()
+        .map(|reason| String::from_utf8_lossy(reason.as_bytes()).into_owned());
     let headers = response
         .headers()
         .iter()
@@ -170,6 +179,7 @@ async fn read_capped(
     }
     Ok(ReceivedResponse {
         status,
+        reason,
         version,
         headers,
         body,

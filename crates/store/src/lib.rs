@@ -80,6 +80,8 @@ pub struct Store {
     db: sled::Db,
     runs: sled::Tree,
     captures: sled::Tree,
+    /// URL → id of its latest capture.
+    captures_by_url: sled::Tree,
     page_indicators: sled::Tree,
     site_indicators: sled::Tree,
     blobs: BlobStore,
@@ -125,6 +127,7 @@ impl Store {
         let store = Store {
             runs: open_tree("runs")?,
             captures: open_tree("captures")?,
+            captures_by_url: open_tree("captures_by_url")?,
             page_indicators: open_tree("page_indicators")?,
             site_indicators: open_tree("site_indicators")?,
             blobs: BlobStore::open(root.join("blobs"))?,
@@ -197,6 +200,7 @@ impl Store {
                 };
                 Some(ResponseRecord {
                     status: response.status,
+                    reason: response.reason,
                     version: response.version,
                     headers: response.headers,
                     body,
@@ -219,9 +223,27 @@ impl Store {
             tool_version: capture.tool_version,
             politeness: capture.politeness,
             outcome: capture.outcome,
+            case_label: capture.case_label,
+            revisit_of: capture.revisit_of,
+            redirected_from: capture.redirected_from,
         };
         self.put_json(&self.captures, &record.id.to_be_bytes(), &record)?;
+        self.captures_by_url
+            .insert(record.url.as_bytes(), &record.id.to_be_bytes())
+            .map_err(|source| self.database_error(source))?;
         Ok(record)
+    }
+
+    /// The latest capture of `url` (for conditional requests).
+    pub fn last_capture_for_url(&self, url: &str) -> Result<Option<CaptureRecord>, StoreError> {
+        let id = self
+            .captures_by_url
+            .get(url.as_bytes())
+            .map_err(|source| self.database_error(source))?;
+        match id.and_then(|bytes| <[u8; 8]>::try_from(bytes.as_ref()).ok()) {
+            Some(id) => self.capture(u64::from_be_bytes(id)),
+            None => Ok(None),
+        }
     }
 
     /// The capture `id`, if it exists.

@@ -131,6 +131,16 @@ pub struct CaptureRecord {
     pub politeness: PolitenessRecord,
     /// Short label of the outcome (`fetched`, `http-503`, `timed-out`, …).
     pub outcome: String,
+    /// The case label of the run, copied so an export by case needs no join.
+    #[serde(default)]
+    pub case_label: Option<String>,
+    /// For a `304 Not Modified`: the earlier capture whose body this one
+    /// stands for (a WARC revisit record).
+    #[serde(default)]
+    pub revisit_of: Option<CaptureId>,
+    /// For a redirect hop's target: the capture of the hop that led here.
+    #[serde(default)]
+    pub redirected_from: Option<CaptureId>,
 }
 
 /// The request as sent.
@@ -138,13 +148,24 @@ pub struct CaptureRecord {
 pub struct RequestRecord {
     pub method: String,
     pub url: String,
+    /// `HTTP/1.1`: the version on the request line.
+    #[serde(default = "http_1_1")]
+    pub http_version: String,
+    /// In the order sent.
     pub headers: Vec<(String, String)>,
+}
+
+fn http_1_1() -> String {
+    "HTTP/1.1".to_owned()
 }
 
 /// The response as received.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseRecord {
     pub status: u16,
+    /// The reason phrase as received, when it is not the canonical one.
+    #[serde(default)]
+    pub reason: Option<String>,
     /// `HTTP/1.1`, `HTTP/2.0`.
     pub version: String,
     /// In the order received.
@@ -195,12 +216,16 @@ pub struct NewCapture {
     pub tool_version: String,
     pub politeness: PolitenessRecord,
     pub outcome: String,
+    pub case_label: Option<String>,
+    pub revisit_of: Option<CaptureId>,
+    pub redirected_from: Option<CaptureId>,
 }
 
 /// A response about to be stored, with its body bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewResponse {
     pub status: u16,
+    pub reason: Option<String>,
     pub version: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,

@@ -17,10 +17,12 @@ fn capture(run_id: RunId, body: &[u8]) -> NewCapture {
         request: RequestRecord {
             method: "GET".to_owned(),
             url: "http://a.test/list/".to_owned(),
+            http_version: "HTTP/1.1".to_owned(),
             headers: vec![("user-agent".to_owned(), "cartograph/0.1.0".to_owned())],
         },
         response: Some(NewResponse {
             status: 200,
+            reason: None,
             version: "HTTP/1.1".to_owned(),
             headers: vec![("Content-Type".to_owned(), "text/html".to_owned())],
             body: body.to_vec(),
@@ -39,6 +41,9 @@ fn capture(run_id: RunId, body: &[u8]) -> NewCapture {
             retries: 0,
         },
         outcome: "fetched".to_owned(),
+        case_label: None,
+        revisit_of: None,
+        redirected_from: None,
     }
 }
 
@@ -73,6 +78,18 @@ fn capture_round_trips_and_bodies_are_stored_once() {
     assert_eq!(blob_files.len(), 1, "{blob_files:?}");
     assert_eq!(store.capture(first.id).unwrap().unwrap(), first);
     assert_eq!(store.captures().count(), 2);
+    assert_eq!(
+        store
+            .last_capture_for_url("http://a.test/list/")
+            .unwrap()
+            .unwrap()
+            .id,
+        second.id
+    );
+    assert!(store
+        .last_capture_for_url("http://a.test/other/")
+        .unwrap()
+        .is_none());
 }
 
 #[test]
