@@ -8,10 +8,12 @@
 //! follow. scraper's `Html` is neither `Send` nor `Sync`, so a page is parsed
 //! and reduced inside one call (async callers use `spawn_blocking`).
 
+mod counter;
 mod fold;
 mod page;
 mod site;
 
+pub use counter::find_ad_counter;
 pub use fold::{fold, is_word_character};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
 pub use site::{aggregate_site, SiteIndicators};
