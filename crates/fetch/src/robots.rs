@@ -81,11 +81,12 @@ impl RobotsVerdict {
 
 impl RobotsPolicy {
     /// The policy a robots.txt response implies (RFC 9309 §2.3.1): 2xx is
-    /// parsed; 4xx allows all; 5xx disallows all until it can be read.
+    /// parsed; 4xx allows all, except 429, which like 5xx (and like an
+    /// unfollowed redirect) disallows all until it can be read.
     pub fn from_response(status: u16, body: &[u8], token: &str) -> RobotsPolicy {
         match status {
             200..=299 => RobotsPolicy::parse(body, token),
-            400..=499 => RobotsPolicy {
+            400..=499 if status != 429 => RobotsPolicy {
                 kind: PolicyKind::AllowAll(format!("robots.txt answered {status}: allow all")),
                 crawl_delay: None,
             },
