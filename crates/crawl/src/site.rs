@@ -169,9 +169,7 @@ impl SiteCrawl {
             count(record, &outcome.label());
             for event in &report.events {
                 count(record, event.label());
-                if !matches!(event, cartograph_fetch::PolitenessEvent::BackedOff { .. }) {
-                    walk.fault(format!("{}: {event}", target.host_key()));
-                }
+                walk.fault(format!("{}: {event}", target.host_key()));
             }
             let revisit_of = match outcome {
                 CrawlOutcome::NotModified => earlier.as_ref().map(|(record, _)| record.id),

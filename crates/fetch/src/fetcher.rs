@@ -437,6 +437,7 @@ impl Fetcher {
                     events.push(PolitenessEvent::BackedOff {
                         attempt: attempt + 1,
                         wait,
+                        reason: failure.reason.clone(),
                     });
                     wait
                 }

@@ -277,8 +277,12 @@ pub enum PolitenessEvent {
     CrawlDelayCapped { asked: Duration, used: Duration },
     /// A 429 or 503 asked to wait, and the next request waited that long.
     RetryAfterHonoured(Duration),
-    /// A request failed and will be (or was) retried after a backoff.
-    BackedOff { attempt: u32, wait: Duration },
+    /// A request failed (`reason`) and the next waits a backoff.
+    BackedOff {
+        attempt: u32,
+        wait: Duration,
+        reason: String,
+    },
     /// The host is left alone for the rest of the run.
     HostPaused(String),
     /// robots.txt came from the persisted cache; not fetched this time.
@@ -315,11 +319,21 @@ impl std::fmt::Display for PolitenessEvent {
                 "robots.txt asks for a Crawl-delay of {asked:?}, over the cap; paced at {used:?}"
             ),
             PolitenessEvent::RetryAfterHonoured(wait) => {
-                write!(formatter, "Retry-After honoured: waited {wait:?}")
+                write!(
+                    formatter,
+                    "Retry-After honoured: waited {}",
+                    humanise(*wait)
+                )
             }
-            PolitenessEvent::BackedOff { attempt, wait } => {
-                write!(formatter, "attempt {attempt} failed; backed off {wait:?}")
-            }
+            PolitenessEvent::BackedOff {
+                attempt,
+                wait,
+                reason,
+            } => write!(
+                formatter,
+                "attempt {attempt} {reason}; backed off {}",
+                humanise(*wait)
+            ),
             PolitenessEvent::HostPaused(reason) => {
                 write!(formatter, "host paused for the rest of the run: {reason}")
             }
@@ -339,6 +353,16 @@ impl std::fmt::Display for PolitenessEvent {
             ),
             PolitenessEvent::DecodingFailed(reason) => formatter.write_str(reason),
         }
+    }
+}
+
+/// A wait in milliseconds, as reports show it (`1.107s`, `250ms`).
+fn humanise(wait: Duration) -> String {
+    let millis = wait.as_millis();
+    if millis >= 1000 {
+        format!("{}.{:03}s", millis / 1000, millis % 1000)
+    } else {
+        format!("{millis}ms")
     }
 }
 
