@@ -63,6 +63,38 @@ fn faults_of(stdout: &str, fault: Fault) -> String {
 async fn a_full_crawl_of_the_hostile_farm_is_polite_complete_and_reported() {
     let (farm, _directory, config_path) = hostile_farm().await;
     let config = config_path.to_str().unwrap();
+    // explain before any crawl: robots.txt is read politely, kept as
+    // evidence, and names the rule that decides.
+    let explained = cartograph(&[
+        "explain",
+        "http://crawl-delay.hostile.test/list/private/x",
+        "--config",
+        config,
+    ])
+    .await;
+    let explanation = text(&explained.stdout);
+    assert_eq!(
+        explained.status.code(),
+        Some(4),
+        "{explanation}{}",
+        text(&explained.stderr)
+    );
+    for expected in [
+        "site: crawl-delay (Hostile crawl-delay) — in scope",
+        "robots.txt: read now (kept as evidence in run 1)",
+        "robots verdict: not allowed — disallowed by robots.txt line 2: Disallow: /list/private/",
+        "interval: 400ms (configured 100ms, Crawl-delay 400ms)",
+        "next request to crawl-delay.hostile.test:80: ",
+    ] {
+        assert!(
+            explanation.contains(expected),
+            "{expected:?} missing:\n{explanation}"
+        );
+    }
+    // The crawl starts in a new process, which knows nothing of the explain's
+    // request: leave the host its Crawl-delay.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
     let started = std::time::Instant::now();
     let crawl = cartograph(&["crawl", "--config", config]).await;
     let stdout = text(&crawl.stdout);
@@ -195,6 +227,50 @@ async fn a_full_crawl_of_the_hostile_farm_is_polite_complete_and_reported() {
     // 503 and resets: one try and two retries, then the host is left alone.
     assert_eq!(paths(Fault::ServiceUnavailable).len(), 4);
     assert_eq!(paths(Fault::ConnectionReset).len(), 4);
+
+    // explain after the crawl: robots.txt from the store's cache; a URL no
+    // site lists is out of scope.
+    let explained = cartograph(&[
+        "explain",
+        "http://crawl-delay.hostile.test/list/",
+        "--config",
+        config,
+    ])
+    .await;
+    let explanation = text(&explained.stdout);
+    assert_eq!(
+        explained.status.code(),
+        Some(0),
+        "{explanation}{}",
+        text(&explained.stderr)
+    );
+    assert!(
+        explanation.contains("robots.txt: from the store's robots cache"),
+        "{explanation}"
+    );
+    assert!(
+        explanation.contains("robots verdict: allowed"),
+        "{explanation}"
+    );
+    let outside = cartograph(&[
+        "explain",
+        "http://unlisted.hostile.test/list/",
+        "--config",
+        config,
+    ])
+    .await;
+    let explanation = text(&outside.stdout);
+    assert_eq!(outside.status.code(), Some(4), "{explanation}");
+    assert!(
+        explanation.contains("scope: out of scope: matches no listing pattern"),
+        "{explanation}"
+    );
+    let before_second_run = farm.audit("cartograph", INTERVAL).records.len();
+    assert_eq!(
+        before_second_run,
+        audit.records.len(),
+        "explain after the crawl fetched nothing"
+    );
 
     // A second run: robots.txt from the cache, listing pages asked for
     // conditionally, 304s recorded and the earlier bodies parsed again.

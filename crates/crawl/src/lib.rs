@@ -25,6 +25,27 @@ use tracing::{info, warn};
 
 pub use plan::{CrawlPlan, Refusal, SitePlan};
 
+/// The fetch layer's robots cache over `store`, for commands that fetch
+/// outside a run (`explain`).
+pub fn robots_cache(store: Arc<Store>) -> Arc<dyn cartograph_fetch::RobotsCache> {
+    Arc::new(evidence::StoreRobotsCache(store))
+}
+
+/// Stores `capture` as evidence of run `run_id` (for `explain`, which reads
+/// robots.txt outside a crawl).
+pub fn store_capture(
+    store: &Store,
+    run_id: RunId,
+    capture: cartograph_fetch::Capture,
+) -> Result<cartograph_store::CaptureRecord, StoreError> {
+    store.put_capture(evidence::new_capture(
+        run_id,
+        None,
+        capture,
+        evidence::CaptureLinks::default(),
+    ))
+}
+
 /// A run could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
