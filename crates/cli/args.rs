@@ -50,6 +50,14 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Explain whether a URL would be fetched: its site, scope, the
+    /// robots.txt rule that decides it, and when its host may next be asked.
+    Explain {
+        /// The URL to explain.
+        url: String,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Check the config and report every problem at once.
     CheckConfig {
         #[command(flatten)]

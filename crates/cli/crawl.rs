@@ -121,6 +121,11 @@ fn print_summary(report: &RunReport) {
             note
         );
     }
+    for site in &report.sites {
+        for fault in &site.faults {
+            println!("fault {}: {fault}", site.site_id);
+        }
+    }
     let failed: Vec<&str> = report
         .sites
         .iter()

@@ -7,6 +7,7 @@ mod check_config;
 mod crawl;
 mod demo;
 mod exit;
+mod explain;
 mod farm;
 mod indicators;
 mod progress;
@@ -53,6 +54,7 @@ async fn run_async(command: Command) -> anyhow::Result<u8> {
             seeds,
             case_label,
         } => crawl::recrawl(&config.path, &seeds, case_label).await,
+        Command::Explain { url, config } => explain::run(&config.path, &url).await,
         Command::Farm {
             sites,
             seed,

@@ -28,7 +28,9 @@ use chrono::NaiveDate;
 
 pub use crate::codes::{CountryCode, SiteCategory, UnknownSiteCategory};
 pub use crate::diagnostic::{Diagnostic, LoadError, Severity};
-pub use crate::listing::{normalise_url, ListingPattern, ListingPatternError};
+pub use crate::listing::{
+    normalise_url, normalise_url_dropping, ListingPattern, ListingPatternError,
+};
 pub use crate::model::{
     Config, CrawlerSettings, ExtractionProfile, Loaded, NetworkSettings, PolitenessSettings,
     SiteSpec, StoreSettings,

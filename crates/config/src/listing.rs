@@ -11,16 +11,47 @@ use url::Url;
 
 /// The form every URL is compared in: scheme and host lower-cased, default
 /// port dropped, dot segments resolved (the `url` crate does those while
-/// parsing), fragment dropped, an empty path written as `/` and an empty
-/// query (`?` with nothing after it) dropped.
+/// parsing), fragment dropped, percent-encoding made canonical (hex digits
+/// upper-cased, encoded unreserved characters such as `%7E` decoded, as
+/// RFC 3986 §6.2.2 says), an empty path written as `/` and an empty query
+/// (`?` with nothing after it) dropped.
 ///
 /// Keep this the single function that decides equality of URLs: listing
-/// patterns are normalised through it too, so whatever is added here
-/// (tracking-parameter removal, percent-encoding normalisation) applies to
-/// both sides of every comparison.
+/// patterns are normalised through it too, so whatever is added here applies
+/// to both sides of every comparison. [`normalise_url_dropping`] also drops
+/// the configured tracking parameters.
 pub fn normalise_url(url: &Url) -> Url {
+    normalise_url_dropping(url, &[])
+}
+
+/// [`normalise_url`], then every query parameter whose name is one of
+/// `tracking_parameters` (ASCII case ignored) dropped, so that
+/// `/list/?utm_source=x` and `/list/` are one page and fetched once.
+pub fn normalise_url_dropping(url: &Url, tracking_parameters: &[String]) -> Url {
     let mut normalised = url.clone();
     normalised.set_fragment(None);
+    if !normalised.cannot_be_a_base() {
+        let path = canonical_percent_encoding(normalised.path());
+        if path != normalised.path() {
+            normalised.set_path(&path);
+        }
+    }
+    if let Some(query) = normalised.query() {
+        let canonical = canonical_percent_encoding(query);
+        let kept: Vec<&str> = canonical
+            .split('&')
+            .filter(|pair| {
+                let name = pair.split('=').next().unwrap_or_default();
+                !tracking_parameters
+                    .iter()
+                    .any(|tracking| tracking.eq_ignore_ascii_case(name))
+            })
+            .collect();
+        let joined = kept.join("&");
+        if joined != query {
+            normalised.set_query(Some(&joined));
+        }
+    }
     if normalised.port().is_some() && normalised.port() == default_port(normalised.scheme()) {
         // Setting the port can only fail for URLs that cannot have one, and
         // those have no port to drop in the first place.
@@ -166,6 +197,49 @@ pub enum ListingPatternError {
 /// lower-case letters and a hyphen are left alone in a host, a path and a
 /// query alike.
 const WILDCARD_PLACEHOLDER: &str = "cartograph-wildcard";
+
+/// `%xx` escapes with upper-case hex, and escapes of unreserved characters
+/// (letters, digits, `-`, `.`, `_`, `~`) decoded; everything else unchanged.
+fn canonical_percent_encoding(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut canonical = String::with_capacity(text.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = if bytes[index] == b'%' && index + 2 < bytes.len() {
+            hex_value(bytes[index + 1])
+                .zip(hex_value(bytes[index + 2]))
+                .map(|(high, low)| (high << 4) | low)
+        } else {
+            None
+        };
+        match escaped {
+            Some(value) if value.is_ascii_alphanumeric() || b"-._~".contains(&value) => {
+                canonical.push(char::from(value));
+                index += 3;
+            }
+            Some(value) => {
+                canonical.push_str(&format!("%{value:02X}"));
+                index += 3;
+            }
+            None => {
+                // Copy one whole character (the text is valid UTF-8).
+                let character_length = text[index..].chars().next().map_or(1, char::len_utf8);
+                canonical.push_str(&text[index..index + character_length]);
+                index += character_length;
+            }
+        }
+    }
+    canonical
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
+}
 
 fn default_port(scheme: &str) -> Option<u16> {
     match scheme {
@@ -334,6 +408,28 @@ mod tests {
     }
 
     #[test]
+    fn tracking_parameters_are_dropped() {
+        let tracking = vec!["utm_source".to_owned(), "fbclid".to_owned()];
+        let cases: &[(&str, &str)] = &[
+            ("http://h/l/?utm_source=x", "http://h/l/"),
+            (
+                "http://h/l/?page=2&UTM_SOURCE=x&fbclid=1",
+                "http://h/l/?page=2",
+            ),
+            ("http://h/l/?page=2", "http://h/l/?page=2"),
+            ("http://h/l/?utm_sourcex=1", "http://h/l/?utm_sourcex=1"),
+        ];
+        for &(input, expected) in cases {
+            let parsed = Url::parse(input).expect(input);
+            assert_eq!(
+                normalise_url_dropping(&parsed, &tracking).as_str(),
+                expected,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
     fn normalise_url_table() {
         let cases: &[(&str, &str)] = &[
             (
@@ -350,7 +446,11 @@ mod tests {
             ("http://h", "http://h/"),
             ("http://h?x=1", "http://h/?x=1"),
             ("http://h/a/./b/../c", "http://h/a/c"),
-            ("http://h/a/%7e", "http://h/a/%7e"),
+            ("http://h/a/%7e", "http://h/a/~"),
+            ("http://h/a/%c3%a4?q=%2f%41", "http://h/a/%C3%A4?q=%2FA"),
+            ("http://h/a/%2", "http://h/a/%2"),
+            ("http://h/a/../../b", "http://h/b"),
+            ("http://h/%2e%2e/b", "http://h/b"),
         ];
         for &(input, expected) in cases {
             let parsed = Url::parse(input).expect(input);

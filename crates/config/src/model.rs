@@ -52,6 +52,12 @@ impl Config {
         )
     }
 
+    /// `url` in the form the crawler compares and fetches it: normalised,
+    /// with the configured tracking parameters dropped.
+    pub fn normalise(&self, url: &Url) -> Url {
+        crate::listing::normalise_url_dropping(url, &self.network.tracking_parameters)
+    }
+
     /// The site with this id.
     pub fn site(&self, id: &str) -> Option<&SiteSpec> {
         self.sites.iter().find(|site| site.id == id)
@@ -91,6 +97,21 @@ pub struct PolitenessSettings {
     pub min_interval: Duration,
     /// Most pages fetched from one site in one run; at least 1.
     pub max_pages_per_site: u32,
+    /// The longest wait a site may ask for (Crawl-delay, Retry-After); a
+    /// site asking for more is paced at this and reported, so one robots.txt
+    /// cannot stall a run for hours.
+    #[serde(serialize_with = "serialize_duration")]
+    pub max_crawl_delay: Duration,
+    /// Retries of one request after 429, 503, a timeout or a connection
+    /// error, with exponential backoff; bounded so a failing host costs a
+    /// known number of requests.
+    pub max_retries: u32,
+    /// Failed requests in a row after which a host is left alone for the
+    /// rest of the run (and reported), instead of being hammered.
+    pub failures_before_pause: u32,
+    /// Distinct query strings followed per path per run: calendars, sort
+    /// orders and session ids otherwise make an endless frontier.
+    pub max_query_variants: u32,
 }
 
 /// The `[store]` table.
@@ -113,6 +134,25 @@ pub struct NetworkSettings {
     /// `--resolve`; lets tests and the demo point `.example.test` hosts at
     /// the farm.
     pub resolve: BTreeMap<String, SocketAddr>,
+    /// Body bytes kept per response; the rest is not read and the capture is
+    /// marked truncated (a 50 MiB page must not fill the store).
+    pub max_body_bytes: u64,
+    /// Bytes a compressed body may decode to for extraction; a gzip bomb is
+    /// cut there and reported.
+    pub max_decompressed_bytes: u64,
+    /// The whole of one request, body included (a slowloris body ends here).
+    #[serde(serialize_with = "serialize_duration")]
+    pub request_timeout: Duration,
+    /// Until the response headers arrive.
+    #[serde(serialize_with = "serialize_duration")]
+    pub first_byte_timeout: Duration,
+    /// Redirect hops followed for one URL; each hop is checked for scope.
+    pub max_redirects: u32,
+    /// URLs longer than this are never fetched (traps, garbage).
+    pub max_url_length: usize,
+    /// Query parameters dropped when URLs are normalised, so one page is not
+    /// fetched again under another tracking tag.
+    pub tracking_parameters: Vec<String>,
 }
 
 /// One whitelisted site: an authority to crawl, not just a URL.

@@ -253,17 +253,34 @@ impl<'doc, 'input> TableReader<'doc, 'input> {
         key: &str,
         sink: &mut DiagnosticSink<'_>,
     ) -> Option<Located<T>> {
+        self.integer_at_least(key, 1, sink)
+    }
+
+    /// A whole number of at least `minimum` that fits `T`, if present.
+    pub(crate) fn integer_at_least<T: TryFrom<i64>>(
+        &self,
+        key: &str,
+        minimum: i64,
+        sink: &mut DiagnosticSink<'_>,
+    ) -> Option<Located<T>> {
         let value = self.value(key)?;
         let DeValue::Integer(integer) = value.get_ref() else {
             self.report_wrong_type(key, "an integer", value, sink);
             return None;
         };
         let parsed = i64::from_str_radix(integer.as_str(), integer.radix()).ok();
-        if let Some(number) = parsed.filter(|&number| number < 1) {
+        if let Some(number) = parsed.filter(|&number| number < minimum) {
             sink.error(
                 value.span(),
-                format!("{} must be at least 1, got {number}", self.describe(key)),
-                format!("write a positive whole number, e.g. {}", self.example(key)),
+                format!(
+                    "{} must be at least {minimum}, got {number}",
+                    self.describe(key)
+                ),
+                if minimum == 1 {
+                    format!("write a positive whole number, e.g. {}", self.example(key))
+                } else {
+                    format!("write a larger whole number, e.g. {}", self.example(key))
+                },
             );
             return None;
         }

@@ -66,8 +66,12 @@ pub(crate) const CRAWLER: TableSchema = TableSchema {
 pub(crate) const POLITENESS: TableSchema = TableSchema {
     title: "[politeness]",
     keys: &[
-        key("min_interval", r#""5s""#),   // per host; humantime duration
-        key("max_pages_per_site", "200"), // cap per site per run
+        key("min_interval", r#""5s""#),     // per host; humantime duration
+        key("max_pages_per_site", "200"),   // cap per site per run
+        key("max_crawl_delay", r#""60s""#), // largest Crawl-delay / Retry-After honoured
+        key("max_retries", "3"), // retries of one request after 429, 503 or a connection error
+        key("failures_before_pause", "5"), // failures in a row that pause a host for the run
+        key("max_query_variants", "20"), // distinct queries per path per run (traps)
     ],
 };
 
@@ -83,6 +87,13 @@ pub(crate) const NETWORK: TableSchema = TableSchema {
     keys: &[
         key("allow_private_addresses", "false"), // loopback etc.; tests and demo
         key("resolve", r#"{ "ads.example.test" = "127.0.0.1:8080" }"#), // like curl --resolve
+        key("max_body_bytes", "10485760"),       // body bytes kept per response
+        key("max_decompressed_bytes", "20971520"), // decoded bytes handed to extraction
+        key("request_timeout", r#""30s""#),      // whole request, body included
+        key("first_byte_timeout", r#""15s""#),   // until the response headers arrive
+        key("max_redirects", "5"),               // redirect hops followed per URL
+        key("max_url_length", "2048"),           // longer URLs are never fetched
+        key("tracking_parameters", r#"["utm_source", "fbclid"]"#), // query keys dropped
     ],
 };
 

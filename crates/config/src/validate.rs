@@ -26,6 +26,38 @@ pub(crate) const DEFAULT_MAX_CONCURRENT_HOSTS: usize = 64;
 pub(crate) const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(5);
 /// Page cap per site per run when `[politeness]` does not say.
 pub(crate) const DEFAULT_MAX_PAGES_PER_SITE: u32 = 200;
+/// Largest Crawl-delay or Retry-After honoured when `[politeness]` does not say.
+pub(crate) const DEFAULT_MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
+/// Retries of one request when `[politeness]` does not say.
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Failures in a row that pause a host when `[politeness]` does not say.
+pub(crate) const DEFAULT_FAILURES_BEFORE_PAUSE: u32 = 5;
+/// Query variants per path when `[politeness]` does not say.
+pub(crate) const DEFAULT_MAX_QUERY_VARIANTS: u32 = 20;
+/// Body bytes kept per response when `[network]` does not say (10 MiB).
+pub(crate) const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+/// Decoded bytes per body when `[network]` does not say (20 MiB).
+pub(crate) const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 20 * 1024 * 1024;
+/// Whole-request time limit when `[network]` does not say.
+pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time to the response headers when `[network]` does not say.
+pub(crate) const DEFAULT_FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Redirect hops per URL when `[network]` does not say.
+pub(crate) const DEFAULT_MAX_REDIRECTS: u32 = 5;
+/// Longest URL fetched when `[network]` does not say.
+pub(crate) const DEFAULT_MAX_URL_LENGTH: usize = 2048;
+/// Query parameters dropped from URLs when `[network]` does not say: the
+/// common campaign and click tags, which never change what a page lists.
+pub(crate) const DEFAULT_TRACKING_PARAMETERS: &[&str] = &[
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "fbclid",
+    "gclid",
+    "msclkid",
+];
 /// Store directory, relative to the config file, when `[store]` does not say.
 pub(crate) const DEFAULT_STORE_PATH: &str = "data";
 /// The shortest interval a real site may be given; only a config that allows
@@ -234,9 +266,33 @@ fn politeness_settings(
         reader.positive_integer("max_pages_per_site", sink),
         DEFAULT_MAX_PAGES_PER_SITE,
     );
+    let max_crawl_delay = or_default(
+        reader.has("max_crawl_delay"),
+        reader.duration("max_crawl_delay", sink),
+        DEFAULT_MAX_CRAWL_DELAY,
+    );
+    let max_retries = or_default(
+        reader.has("max_retries"),
+        reader.integer_at_least("max_retries", 0, sink),
+        DEFAULT_MAX_RETRIES,
+    );
+    let failures_before_pause = or_default(
+        reader.has("failures_before_pause"),
+        reader.positive_integer("failures_before_pause", sink),
+        DEFAULT_FAILURES_BEFORE_PAUSE,
+    );
+    let max_query_variants = or_default(
+        reader.has("max_query_variants"),
+        reader.positive_integer("max_query_variants", sink),
+        DEFAULT_MAX_QUERY_VARIANTS,
+    );
     Some(PolitenessSettings {
         min_interval: min_interval?,
         max_pages_per_site: max_pages_per_site?,
+        max_crawl_delay: max_crawl_delay?,
+        max_retries: max_retries?,
+        failures_before_pause: failures_before_pause?,
+        max_query_variants: max_query_variants?,
     })
 }
 
@@ -300,9 +356,64 @@ fn network_settings(
         SubTable::WrongType => None,
         SubTable::Present(table, _) => resolve_entries(table, sink),
     };
+    let max_body_bytes = or_default(
+        reader.has("max_body_bytes"),
+        reader.positive_integer("max_body_bytes", sink),
+        DEFAULT_MAX_BODY_BYTES,
+    );
+    let max_decompressed_bytes = or_default(
+        reader.has("max_decompressed_bytes"),
+        reader.positive_integer("max_decompressed_bytes", sink),
+        DEFAULT_MAX_DECOMPRESSED_BYTES,
+    );
+    let request_timeout = or_default(
+        reader.has("request_timeout"),
+        reader.duration("request_timeout", sink),
+        DEFAULT_REQUEST_TIMEOUT,
+    );
+    let first_byte_timeout = or_default(
+        reader.has("first_byte_timeout"),
+        reader.duration("first_byte_timeout", sink),
+        DEFAULT_FIRST_BYTE_TIMEOUT,
+    );
+    let max_redirects = or_default(
+        reader.has("max_redirects"),
+        reader.integer_at_least("max_redirects", 0, sink),
+        DEFAULT_MAX_REDIRECTS,
+    );
+    let max_url_length = or_default(
+        reader.has("max_url_length"),
+        reader.integer_at_least("max_url_length", 16, sink),
+        DEFAULT_MAX_URL_LENGTH,
+    );
+    let tracking_parameters = if reader.has("tracking_parameters") {
+        reader
+            .string_array("tracking_parameters", sink)
+            .map(|located| {
+                located
+                    .value
+                    .iter()
+                    .map(|name| name.value.to_owned())
+                    .collect::<Vec<String>>()
+            })
+    } else {
+        Some(
+            DEFAULT_TRACKING_PARAMETERS
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect(),
+        )
+    };
     Some(NetworkSettings {
         allow_private_addresses: allow_private_addresses?,
         resolve: resolve?,
+        max_body_bytes: max_body_bytes?,
+        max_decompressed_bytes: max_decompressed_bytes?,
+        request_timeout: request_timeout?,
+        first_byte_timeout: first_byte_timeout?,
+        max_redirects: max_redirects?,
+        max_url_length: max_url_length?,
+        tracking_parameters: tracking_parameters?,
     })
 }
 

@@ -1,29 +1,52 @@
-//! Turns the fetch layer's captures into the store's capture records.
-//! The fetch crate does not know the store and the store does not know the
-//! fetch crate; this is the one place where the two meet.
+//! Turns the fetch layer's captures into the store's capture records, and
+//! implements the fetch layer's robots cache over the store. The fetch crate
+//! does not know the store and the store does not know the fetch crate; this
+//! is the one place where the two meet.
 
-use cartograph_fetch::{Capture, CaptureKind};
-use cartograph_store::{NewCapture, NewResponse, PolitenessRecord, RequestRecord, RunId};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use cartograph_fetch::{Capture, CaptureKind, RobotsCache, StoredRobots};
+use cartograph_store::{
+    CaptureId, NewCapture, NewResponse, PolitenessRecord, RequestRecord, RobotsCacheRecord, RunId,
+    Store,
+};
+use tracing::warn;
+
+/// How a capture relates to earlier ones.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CaptureLinks {
+    /// The redirect hop that led here.
+    pub(crate) redirected_from: Option<CaptureId>,
+    /// For a 304: the capture whose body this one stands for.
+    pub(crate) revisit_of: Option<CaptureId>,
+}
 
 /// The store record of `capture`, made in run `run_id`.
 pub(crate) fn new_capture(
     run_id: RunId,
     case_label: Option<String>,
     capture: Capture,
+    links: CaptureLinks,
 ) -> NewCapture {
     let (response, error) = match capture.response {
-        Ok(response) => (
-            Some(NewResponse {
-                status: response.status,
-                reason: response.reason,
-                version: response.version,
-                headers: response.headers,
-                body: response.body,
-                truncated: response.truncated,
-                remote_ip: response.remote_addr.map(|address| address.ip().to_string()),
-            }),
-            None,
-        ),
+        Ok(response) => {
+            // A body that ended early or was not read is said in words.
+            let note = response.cut_short.clone().or(response.body_skipped.clone());
+            (
+                Some(NewResponse {
+                    status: response.status,
+                    reason: response.reason,
+                    version: response.version,
+                    headers: response.headers,
+                    body: response.body,
+                    truncated: response.truncated,
+                    remote_ip: response.remote_addr.map(|address| address.ip().to_string()),
+                }),
+                note,
+            )
+        }
         Err(failure) => (None, Some(failure.to_string())),
     };
     NewCapture {
@@ -54,8 +77,59 @@ pub(crate) fn new_capture(
         },
         outcome: capture.outcome.label(),
         case_label,
-        revisit_of: None,
-        redirected_from: None,
+        revisit_of: links.revisit_of,
+        redirected_from: links.redirected_from,
+    }
+}
+
+/// The robots cache over the store (sled calls on a blocking thread).
+pub(crate) struct StoreRobotsCache(pub(crate) Arc<Store>);
+
+impl RobotsCache for StoreRobotsCache {
+    fn load<'a>(
+        &'a self,
+        host_key: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Option<StoredRobots>> + Send + 'a>> {
+        let store = self.0.clone();
+        let host_key = host_key.to_owned();
+        Box::pin(async move {
+            let loaded = tokio::task::spawn_blocking(move || store.robots(&host_key)).await;
+            match loaded {
+                Ok(Ok(record)) => record.map(|record| StoredRobots {
+                    url: record.url,
+                    fetched_at: record.fetched_at,
+                    status: record.status,
+                    body: record.body,
+                }),
+                Ok(Err(error)) => {
+                    warn!(%error, "robots cache unreadable; fetching robots.txt");
+                    None
+                }
+                Err(_) => None,
+            }
+        })
+    }
+
+    fn save<'a>(
+        &'a self,
+        host_key: &'a str,
+        robots: StoredRobots,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        let store = self.0.clone();
+        let record = RobotsCacheRecord {
+            host_key: host_key.to_owned(),
+            url: robots.url,
+            fetched_at: robots.fetched_at,
+            status: robots.status,
+            body: robots.body,
+        };
+        Box::pin(async move {
+            if let Ok(Err(error)) =
+                tokio::task::spawn_blocking(move || store.put_robots(&record)).await
+            {
+                warn!(%error, "robots cache not written");
+            }
+        })
     }
 }
 

@@ -25,6 +25,27 @@ use tracing::{info, warn};
 
 pub use plan::{CrawlPlan, Refusal, SitePlan};
 
+/// The fetch layer's robots cache over `store`, for commands that fetch
+/// outside a run (`explain`).
+pub fn robots_cache(store: Arc<Store>) -> Arc<dyn cartograph_fetch::RobotsCache> {
+    Arc::new(evidence::StoreRobotsCache(store))
+}
+
+/// Stores `capture` as evidence of run `run_id` (for `explain`, which reads
+/// robots.txt outside a crawl).
+pub fn store_capture(
+    store: &Store,
+    run_id: RunId,
+    capture: cartograph_fetch::Capture,
+) -> Result<cartograph_store::CaptureRecord, StoreError> {
+    store.put_capture(evidence::new_capture(
+        run_id,
+        None,
+        capture,
+        evidence::CaptureLinks::default(),
+    ))
+}
+
 /// A run could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
@@ -52,8 +73,11 @@ pub struct SiteReport {
     pub reason: Option<String>,
     pub pages_fetched: u64,
     pub ads_seen: usize,
-    /// Count of each page outcome.
+    /// Count of each page outcome and politeness event.
     pub outcomes: BTreeMap<String, u64>,
+    /// Faults met on the site's hosts and what was done, in words, each
+    /// once (paused host, Retry-After honoured, redirect not followed, …).
+    pub faults: Vec<String>,
 }
 
 /// Receives progress as a run goes; the CLI draws it, tests ignore it.
@@ -90,10 +114,10 @@ pub async fn run(
         clock,
         progress,
     } = context;
-    let fetcher = Arc::new(Fetcher::new(
-        FetchSettings::from_config(&config),
-        clock.clone(),
-    )?);
+    let fetcher = Arc::new(
+        Fetcher::new(FetchSettings::from_config(&config), clock.clone())?
+            .with_robots_cache(Arc::new(evidence::StoreRobotsCache(store.clone()))),
+    );
     let scope = Arc::new(ScopeGuard::new(&config));
     let started_at = clock.utc_now();
     let run = {
@@ -128,6 +152,7 @@ pub async fn run(
             site,
             start: site_plan.start,
             politeness: config.politeness.clone(),
+            max_redirects: config.network.max_redirects,
             fetcher: fetcher.clone(),
             scope: scope.clone(),
             store: store.clone(),
@@ -164,6 +189,7 @@ pub async fn run(
             pages_fetched: 0,
             ads_seen: 0,
             outcomes: BTreeMap::new(),
+            faults: Vec::new(),
         })
         .collect();
     let mut interrupted = false;

@@ -1,24 +1,37 @@
 //! One site in one run: a breadth-first walk of its listing pages.
 //!
-//! Start URLs and every link found pass the scope guard; what it refuses is
-//! counted, never requested. Each fetched page is stored as a capture before
-//! it is parsed; parsing runs on a blocking thread (scraper's `Html` is not
-//! `Send`). At the end the page indicators are reduced to site indicators.
+//! Start URLs, links and redirect targets all pass the scope guard; what it
+//! refuses is counted, never requested. Redirects are followed by hand, one
+//! capture per hop, each hop checked for scope (an out-of-scope hop is kept
+//! as a capture with its `Location` and not followed), at most
+//! `max_redirects` hops and never round a loop. Traps are bounded: pages per
+//! site, query variants per path, URL length (in the guard), and a page
+//! whose set of ads repeats the page that linked to it ends that pagination.
+//! A page captured before is asked for conditionally; a 304 is stored as a
+//! capture pointing at the earlier body, which is parsed again (listing
+//! pages are parsed every run). Each capture is stored before it is parsed;
+//! parsing runs on a blocking thread (scraper's `Html` is not `Send`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use cartograph_config::{PolitenessSettings, SiteSpec};
-use cartograph_extract::{aggregate_site, extract_page, PageIndicators, EXTRACTOR_VERSION};
-use cartograph_fetch::{AllowedUrl, CrawlOutcome, Fetcher, ScopeGuard};
+use cartograph_extract::{
+    aggregate_site, extract_page, AdKey, PageExtraction, PageIndicators, EXTRACTOR_VERSION,
+};
+use cartograph_fetch::{
+    AllowedUrl, CaptureKind, CrawlOutcome, FetchOptions, FetchReport, Fetcher, ScopeGuard,
+    Validators,
+};
 use cartograph_store::{
-    CaptureId, PageIndicatorsRecord, RunId, SiteIndicatorsRecord, SiteRunRecord, SiteRunStatus,
-    Store,
+    CaptureId, CaptureRecord, PageIndicatorsRecord, RunId, SiteIndicatorsRecord, SiteRunRecord,
+    SiteRunStatus, Store,
 };
 use tracing::{debug, info, instrument};
 use url::Url;
 
-use crate::{blocking, evidence, CrawlError, Progress, SiteReport};
+use crate::evidence::{self, CaptureLinks};
+use crate::{blocking, CrawlError, Progress, SiteReport};
 
 pub(crate) struct SiteCrawl {
     pub(crate) run_id: RunId,
@@ -26,10 +39,43 @@ pub(crate) struct SiteCrawl {
     pub(crate) site: SiteSpec,
     pub(crate) start: Vec<Url>,
     pub(crate) politeness: PolitenessSettings,
+    pub(crate) max_redirects: u32,
     pub(crate) fetcher: Arc<Fetcher>,
     pub(crate) scope: Arc<ScopeGuard>,
     pub(crate) store: Arc<Store>,
     pub(crate) progress: Arc<dyn Progress>,
+}
+
+/// A page waiting to be fetched, with the ads of the page that linked to it.
+struct Queued {
+    target: AllowedUrl,
+    parent_ads: Option<BTreeSet<AdKey>>,
+}
+
+/// What the walk has seen so far.
+#[derive(Default)]
+struct Walk {
+    frontier: VecDeque<Queued>,
+    seen: HashSet<String>,
+    /// Distinct queries queued per URL without its query.
+    query_variants: HashMap<String, HashSet<String>>,
+    pages: Vec<(CaptureId, PageIndicators)>,
+    requests: u64,
+    last_failure: Option<String>,
+    /// Faults in words, for the run summary; each said once.
+    faults: Vec<String>,
+}
+
+impl Walk {
+    fn fault(&mut self, fault: String) {
+        if !self.faults.contains(&fault) {
+            self.faults.push(fault);
+        }
+    }
+}
+
+fn count(record: &mut SiteRunRecord, label: &str) {
+    *record.outcomes.entry(label.to_owned()).or_default() += 1;
 }
 
 impl SiteCrawl {
@@ -37,118 +83,38 @@ impl SiteCrawl {
     pub(crate) async fn crawl(self) -> Result<(SiteRunRecord, SiteReport), CrawlError> {
         let mut record = SiteRunRecord::pending();
         record.status = SiteRunStatus::Running;
-        let interval = self.site.min_interval(&self.politeness);
         let max_pages = u64::from(self.site.max_pages(&self.politeness));
-        let mut frontier: VecDeque<AllowedUrl> = VecDeque::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut walk = Walk::default();
         let start = if self.start.is_empty() {
             self.site.seeds.clone()
         } else {
             self.start.clone()
         };
         for url in &start {
-            self.enqueue(url, &mut frontier, &mut seen, &mut record);
+            self.enqueue(url, None, &mut walk, &mut record);
         }
-
-        let mut pages: Vec<(CaptureId, PageIndicators)> = Vec::new();
-        let mut requests: u64 = 0;
-        let mut last_failure: Option<String> = None;
-        while let Some(target) = frontier.pop_front() {
-            if requests >= max_pages {
+        while let Some(queued) = walk.frontier.pop_front() {
+            if walk.requests >= max_pages {
                 info!(max_pages, "page cap reached");
                 *record
                     .outcomes
                     .entry("not-fetched-page-cap".to_owned())
-                    .or_default() += frontier.len() as u64 + 1;
+                    .or_default() += walk.frontier.len() as u64 + 1;
                 break;
             }
-            let report = self.fetcher.fetch(&target, interval).await;
-            let outcome = report.outcome.clone();
-            *record.outcomes.entry(outcome.label()).or_default() += 1;
-            let mut page_capture = None;
-            for capture in report.captures {
-                let is_page = capture.kind == cartograph_fetch::CaptureKind::Page;
-                if is_page {
-                    requests += 1;
-                }
-                let headers = capture
-                    .response
-                    .as_ref()
-                    .map(|response| response.headers.clone())
-                    .ok();
-                let new_capture =
-                    evidence::new_capture(self.run_id, self.case_label.clone(), capture);
-                let body = new_capture
-                    .response
-                    .as_ref()
-                    .map(|response| response.body.clone());
-                let store = self.store.clone();
-                let stored = blocking(move || store.put_capture(new_capture)).await?;
-                record.captures += 1;
-                if is_page {
-                    page_capture = Some((
-                        stored.id,
-                        headers.unwrap_or_default(),
-                        body.unwrap_or_default(),
-                    ));
-                }
-            }
-            self.progress
-                .page_done(&self.site.id, requests, &outcome.label());
-            match &outcome {
-                CrawlOutcome::Fetched { .. } => {
-                    let Some((capture_id, headers, body)) = page_capture else {
-                        continue;
-                    };
-                    record.pages_fetched += 1;
-                    let site = self.site.clone();
-                    let page_url = target.url().clone();
-                    let extraction = tokio::task::spawn_blocking(move || {
-                        extract_page(&site, &page_url, &headers, &body)
-                    })
-                    .await
-                    .map_err(CrawlError::Task)?;
-                    for warning in &extraction.warnings {
-                        debug!(url = %target, warning, "extraction warning");
-                    }
-                    for link in &extraction.links.all {
-                        self.enqueue(link, &mut frontier, &mut seen, &mut record);
-                    }
-                    let page_record = PageIndicatorsRecord {
-                        run_id: self.run_id,
-                        site_id: self.site.id.clone(),
-                        capture_id,
-                        url: target.url().to_string(),
-                        extractor_version: EXTRACTOR_VERSION.to_owned(),
-                        indicators: extraction.indicators.clone(),
-                    };
-                    let store = self.store.clone();
-                    blocking(move || store.put_page_indicators(&page_record)).await?;
-                    pages.push((capture_id, extraction.indicators));
-                }
-                CrawlOutcome::Redirect {
-                    location: Some(location),
-                    ..
-                } => {
-                    // Redirects are followed by hand: the target goes through
-                    // the scope guard like any link.
-                    if let Ok(next) = target.url().join(location) {
-                        self.enqueue(&next, &mut frontier, &mut seen, &mut record);
-                    }
-                }
-                CrawlOutcome::RobotsUnavailable(reason)
-                | CrawlOutcome::TransportError(reason)
-                | CrawlOutcome::AddressRefused(reason) => last_failure = Some(reason.clone()),
-                CrawlOutcome::TimedOut => last_failure = Some("timed out".to_owned()),
-                _ => {}
-            }
+            self.fetch_following_redirects(queued, &mut walk, &mut record)
+                .await?;
         }
 
-        let indicators = aggregate_site(pages.iter().map(|(_, page)| page));
+        let indicators = aggregate_site(walk.pages.iter().map(|(_, page)| page));
         let site_record = SiteIndicatorsRecord {
             run_id: self.run_id,
             site_id: self.site.id.clone(),
-            capture_ids: pages.iter().map(|(capture_id, _)| *capture_id).collect(),
+            capture_ids: walk
+                .pages
+                .iter()
+                .map(|(capture_id, _)| *capture_id)
+                .collect(),
             extractor_version: EXTRACTOR_VERSION.to_owned(),
             pages_fetched: record.pages_fetched,
             indicators: indicators.clone(),
@@ -158,8 +124,10 @@ impl SiteCrawl {
 
         if record.pages_fetched == 0 {
             record.status = SiteRunStatus::Failed;
-            record.reason =
-                Some(last_failure.unwrap_or_else(|| "no listing page could be fetched".to_owned()));
+            record.reason = Some(
+                walk.last_failure
+                    .unwrap_or_else(|| "no listing page could be fetched".to_owned()),
+            );
         } else {
             record.status = SiteRunStatus::Completed;
         }
@@ -170,28 +138,330 @@ impl SiteCrawl {
             pages_fetched: record.pages_fetched,
             ads_seen: indicators.ads_seen,
             outcomes: record.outcomes.clone(),
+            faults: walk.faults,
         };
         info!(pages = record.pages_fetched, ads = indicators.ads_seen, status = ?record.status, "site done");
         Ok((record, report))
     }
 
-    /// Queues `url` if the scope guard allows it for this site and it was
-    /// not queued before; counts it as out of scope otherwise.
+    /// Fetches one queued page, and each redirect hop after it that the
+    /// scope guard allows.
+    async fn fetch_following_redirects(
+        &self,
+        queued: Queued,
+        walk: &mut Walk,
+        record: &mut SiteRunRecord,
+    ) -> Result<(), CrawlError> {
+        let mut target = queued.target;
+        let mut redirected_from: Option<CaptureId> = None;
+        let mut chain: HashSet<String> = HashSet::from([target.url().to_string()]);
+        let mut hops = 0;
+        loop {
+            let earlier = self.earlier_capture(target.url()).await?;
+            let options = FetchOptions {
+                interval: self.site.min_interval(&self.politeness),
+                validators: earlier
+                    .as_ref()
+                    .and_then(|(_, validators)| validators.clone()),
+            };
+            let report = self.fetcher.fetch(&target, &options).await;
+            let outcome = report.outcome.clone();
+            count(record, &outcome.label());
+            for event in &report.events {
+                count(record, event.label());
+                walk.fault(format!("{}: {event}", target.host_key()));
+            }
+            let revisit_of = match outcome {
+                CrawlOutcome::NotModified => earlier.as_ref().map(|(record, _)| record.id),
+                _ => None,
+            };
+            let stored = self
+                .store_captures(
+                    report,
+                    CaptureLinks {
+                        redirected_from,
+                        revisit_of,
+                    },
+                    walk,
+                    record,
+                )
+                .await?;
+            self.progress
+                .page_done(&self.site.id, walk.requests, &outcome.label());
+            match &outcome {
+                CrawlOutcome::Fetched { .. } => {
+                    if let Some((capture_id, headers, body)) = stored {
+                        self.parse(
+                            &target,
+                            capture_id,
+                            &headers,
+                            body,
+                            &queued.parent_ads,
+                            walk,
+                            record,
+                        )
+                        .await?;
+                    }
+                }
+                CrawlOutcome::NotModified => {
+                    if let (Some(capture_id), Some((earlier, _))) =
+                        (stored.as_ref().map(|(id, _, _)| *id), &earlier)
+                    {
+                        let body = match earlier.response.as_ref().and_then(|r| r.body.clone()) {
+                            Some(body) => {
+                                let store = self.store.clone();
+                                blocking(move || store.read_body(&body)).await?
+                            }
+                            None => Vec::new(),
+                        };
+                        let headers = earlier
+                            .response
+                            .as_ref()
+                            .map(|response| response.headers.clone())
+                            .unwrap_or_default();
+                        self.parse(
+                            &target,
+                            capture_id,
+                            &headers,
+                            body,
+                            &queued.parent_ads,
+                            walk,
+                            record,
+                        )
+                        .await?;
+                    }
+                }
+                CrawlOutcome::Redirect {
+                    location: Some(location),
+                    ..
+                } => {
+                    let Some(next) = target.url().join(location).ok() else {
+                        count(record, "redirect-unusable");
+                        return Ok(());
+                    };
+                    hops += 1;
+                    if hops > self.max_redirects {
+                        count(record, "redirect-limit");
+                        walk.fault(format!(
+                            "{}: more than {} redirects from {}",
+                            target.host_key(),
+                            self.max_redirects,
+                            target
+                        ));
+                        return Ok(());
+                    }
+                    match self.scope.check(&self.site.id, &next) {
+                        Err(out_of_scope) => {
+                            count(record, "redirect-out-of-scope");
+                            walk.fault(format!(
+                                "{}: redirect to {next} not followed: {out_of_scope}",
+                                target.host_key()
+                            ));
+                            return Ok(());
+                        }
+                        Ok(allowed) => {
+                            if !chain.insert(allowed.url().to_string()) {
+                                count(record, "redirect-loop");
+                                walk.fault(format!(
+                                    "{}: redirect loop at {}",
+                                    target.host_key(),
+                                    allowed
+                                ));
+                                return Ok(());
+                            }
+                            if !walk.seen.insert(allowed.url().to_string())
+                                && hops == 1
+                                && allowed.url() != target.url()
+                            {
+                                // Already queued or fetched on its own.
+                                count(record, "redirect-to-known-page");
+                                return Ok(());
+                            }
+                            redirected_from = stored.map(|(id, _, _)| id);
+                            target = allowed;
+                            continue;
+                        }
+                    }
+                }
+                CrawlOutcome::RobotsUnavailable(reason)
+                | CrawlOutcome::TransportError(reason)
+                | CrawlOutcome::HostPaused(reason)
+                | CrawlOutcome::AddressRefused(reason) => walk.last_failure = Some(reason.clone()),
+                CrawlOutcome::Incomplete { reason, .. } => {
+                    walk.fault(format!("{}: {target}: {reason}", target.host_key()));
+                    walk.last_failure = Some(reason.clone());
+                }
+                CrawlOutcome::NotHtml(content_type) => {
+                    walk.fault(format!(
+                        "{}: {target} is {content_type}, not html; body not read",
+                        target.host_key()
+                    ));
+                }
+                CrawlOutcome::TimedOut => walk.last_failure = Some("timed out".to_owned()),
+                _ => {}
+            }
+            return Ok(());
+        }
+    }
+
+    /// The last capture of `url` whose body could stand for a 304, with the
+    /// validators to send; `None` when there is none.
+    async fn earlier_capture(
+        &self,
+        url: &Url,
+    ) -> Result<Option<(CaptureRecord, Option<Validators>)>, CrawlError> {
+        let store = self.store.clone();
+        let url = url.to_string();
+        blocking(move || {
+            let Some(last) = store.last_capture_for_url(&url)? else {
+                return Ok(None);
+            };
+            let base = match last.revisit_of {
+                Some(id) => store.capture(id)?,
+                None => Some(last),
+            };
+            Ok(base.and_then(|base| {
+                let response = base.response.as_ref()?;
+                let complete = response.status == 200
+                    && response.body.as_ref().is_some_and(|body| !body.truncated)
+                    && base.error.is_none();
+                if !complete {
+                    return None;
+                }
+                let validators = Validators::from_headers(&response.headers);
+                Some((base, validators))
+            }))
+        })
+        .await
+    }
+
+    /// Stores every capture of `report`; returns the page capture's id,
+    /// headers and body for extraction.
+    async fn store_captures(
+        &self,
+        report: FetchReport,
+        links: CaptureLinks,
+        walk: &mut Walk,
+        record: &mut SiteRunRecord,
+    ) -> Result<Option<(CaptureId, Vec<(String, String)>, Vec<u8>)>, CrawlError> {
+        let mut page = None;
+        for capture in report.captures {
+            let is_page = capture.kind == CaptureKind::Page;
+            if is_page {
+                walk.requests += 1;
+            }
+            let headers = capture
+                .response
+                .as_ref()
+                .map(|response| response.headers.clone())
+                .unwrap_or_default();
+            let body = capture.body_for_extraction().to_vec();
+            let links = if is_page {
+                links
+            } else {
+                CaptureLinks::default()
+            };
+            let new_capture =
+                evidence::new_capture(self.run_id, self.case_label.clone(), capture, links);
+            let store = self.store.clone();
+            let stored = blocking(move || store.put_capture(new_capture)).await?;
+            record.captures += 1;
+            if is_page {
+                page = Some((stored.id, headers, body));
+            }
+        }
+        Ok(page)
+    }
+
+    /// Extracts a page, stores its indicators and queues its links, unless
+    /// its ads repeat the page that linked to it (a pagination trap).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "two call sites; a struct would only rename the arguments"
+    )]
+    async fn parse(
+        &self,
+        target: &AllowedUrl,
+        capture_id: CaptureId,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+        parent_ads: &Option<BTreeSet<AdKey>>,
+        walk: &mut Walk,
+        record: &mut SiteRunRecord,
+    ) -> Result<(), CrawlError> {
+        record.pages_fetched += 1;
+        let site = self.site.clone();
+        let page_url = target.url().clone();
+        let headers = headers.to_vec();
+        let extraction: PageExtraction =
+            tokio::task::spawn_blocking(move || extract_page(&site, &page_url, &headers, &body))
+                .await
+                .map_err(CrawlError::Task)?;
+        for warning in &extraction.warnings {
+            debug!(url = %target, warning, "extraction warning");
+        }
+        let ads: BTreeSet<AdKey> = extraction.indicators.ad_keys.iter().cloned().collect();
+        let repeats_parent = self.site.profile.is_some() && parent_ads.as_ref() == Some(&ads);
+        if repeats_parent {
+            count(record, "pagination-repeat");
+            walk.fault(format!(
+                "{}: {target} lists the same ads as the page before it; pagination stopped",
+                target.host_key()
+            ));
+        } else {
+            for link in &extraction.links.all {
+                self.enqueue(link, Some(ads.clone()), walk, record);
+            }
+        }
+        let page_record = PageIndicatorsRecord {
+            run_id: self.run_id,
+            site_id: self.site.id.clone(),
+            capture_id,
+            url: target.url().to_string(),
+            extractor_version: EXTRACTOR_VERSION.to_owned(),
+            indicators: extraction.indicators.clone(),
+        };
+        let store = self.store.clone();
+        blocking(move || store.put_page_indicators(&page_record)).await?;
+        walk.pages.push((capture_id, extraction.indicators));
+        Ok(())
+    }
+
+    /// Queues `url` if the scope guard allows it for this site, it was not
+    /// queued before and its path has query variants left; counts it
+    /// otherwise.
     fn enqueue(
         &self,
         url: &Url,
-        frontier: &mut VecDeque<AllowedUrl>,
-        seen: &mut HashSet<String>,
+        parent_ads: Option<BTreeSet<AdKey>>,
+        walk: &mut Walk,
         record: &mut SiteRunRecord,
     ) {
         match self.scope.check(&self.site.id, url) {
             Ok(allowed) => {
-                if seen.insert(allowed.url().as_str().to_owned()) {
-                    frontier.push_back(allowed);
+                if !walk.seen.insert(allowed.url().as_str().to_owned()) {
+                    return;
                 }
+                if let Some(query) = allowed.url().query() {
+                    let mut without_query = allowed.url().clone();
+                    without_query.set_query(None);
+                    let variants = walk
+                        .query_variants
+                        .entry(without_query.to_string())
+                        .or_default();
+                    variants.insert(query.to_owned());
+                    if variants.len() > self.politeness.max_query_variants as usize {
+                        count(record, "not-fetched-query-variants");
+                        return;
+                    }
+                }
+                walk.frontier.push_back(Queued {
+                    target: allowed,
+                    parent_ads,
+                });
             }
             Err(_) => {
-                if seen.insert(url.as_str().to_owned()) {
+                if walk.seen.insert(url.as_str().to_owned()) {
                     record.out_of_scope_links += 1;
                 }
             }

@@ -13,6 +13,7 @@
 mod audit;
 mod crawler_config;
 mod farm;
+pub mod hostile;
 mod robots;
 mod seeded;
 mod server;

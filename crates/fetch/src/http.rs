@@ -1,153 +1,138 @@
-//! The HTTP exchange: one GET, as sent and as received, bytes capped.
+//! The real [`Transport`]: reqwest, one GET, as sent and as received,
+//! bytes capped, time capped.
 //!
-//! reqwest is built with rustls, no cookies, no automatic redirects and,
-//! crucially, no automatic decompression: it would strip Content-Encoding
-//! and Content-Length and the capture would no longer be what the server
-//! sent. Names are resolved by [`GuardedResolver`], which applies the
-//! config's `resolve` map and refuses non-public addresses unless the config
-//! allows them; the connection goes to exactly the addresses it returned.
+//! reqwest is built with rustls, no cookies, no proxy (a proxy would connect
+//! to hosts our address guard never saw), no automatic redirects (the
+//! crawler follows them by hand, checking each hop) and, crucially, no
+//! automatic decompression: it would strip Content-Encoding and
+//! Content-Length and the capture would no longer be what the server sent.
+//! Names are resolved by [`GuardedResolver`], which applies the config's
+//! `resolve` map and refuses non-public addresses unless the config allows
+//! them; the connection goes to exactly the addresses it returned, so a
+//! second lookup (DNS rebinding) cannot slip past, and every redirect hop,
+//! being a request of its own, is checked again.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use tokio::time::Instant;
 use url::Url;
 
 use crate::address::{classify, AddressClass};
+use crate::robots::MAX_ROBOTS_BYTES;
+use crate::transport::{
+    is_html, sent_request, ExchangeLimits, ExchangeRequest, Exchanged, ReceivedResponse, Transport,
+    TransportFailure, ACCEPT,
+};
+use crate::CaptureKind;
 
-/// Limits of one exchange.
-#[derive(Debug, Clone)]
-pub struct ExchangeLimits {
-    /// Body bytes kept; the rest is not read and the capture is marked
-    /// truncated.
-    pub max_body_bytes: usize,
-    /// From sending the request to the end of the body.
-    pub request_timeout: Duration,
-    /// To establish the TCP (and TLS) connection.
-    pub connect_timeout: Duration,
+/// The reqwest transport.
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    user_agent: String,
+    limits: ExchangeLimits,
+    allow_private_addresses: bool,
 }
 
-/// The request as sent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SentRequest {
-    pub method: String,
-    pub url: Url,
-    /// The version on the request line.
-    pub http_version: String,
-    /// The headers cartograph set, in the order sent, `Host` first.
-    pub headers: Vec<(String, String)>,
+impl ReqwestTransport {
+    /// Builds the client every request goes through.
+    pub fn new(
+        user_agent: &str,
+        resolve: &BTreeMap<String, SocketAddr>,
+        allow_private_addresses: bool,
+        limits: &ExchangeLimits,
+    ) -> reqwest::Result<ReqwestTransport> {
+        let client = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .no_zstd()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(limits.connect_timeout)
+            // One request in flight per host at intervals of seconds: a
+            // pooled connection would only hold a socket open between them.
+            .pool_max_idle_per_host(0)
+            .dns_resolver(Arc::new(GuardedResolver {
+                overrides: resolve.clone(),
+                allow_private_addresses,
+            }))
+            .build()?;
+        Ok(ReqwestTransport {
+            client,
+            user_agent: user_agent.to_owned(),
+            limits: limits.clone(),
+            allow_private_addresses,
+        })
+    }
 }
 
-/// The response as received.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReceivedResponse {
-    pub status: u16,
-    /// The reason phrase, when the server sent a non-canonical one.
-    pub reason: Option<String>,
-    pub version: String,
-    /// In the order received (names as the HTTP library reports them).
-    pub headers: Vec<(String, String)>,
-    /// The body bytes as received, content-encoding not undone.
-    pub body: Vec<u8>,
-    /// True when the body was cut at `max_body_bytes`.
-    pub truncated: bool,
-    pub remote_addr: Option<SocketAddr>,
-}
-
-/// Why no (complete) response arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransportFailure {
-    TimedOut,
-    AddressRefused(String),
-    Connection(String),
-}
-
-impl std::fmt::Display for TransportFailure {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TransportFailure::TimedOut => formatter.write_str("timed out"),
-            TransportFailure::AddressRefused(reason) => {
-                write!(formatter, "address refused: {reason}")
+impl Transport for ReqwestTransport {
+    fn exchange<'a>(
+        &'a self,
+        request: &'a ExchangeRequest,
+    ) -> Pin<Box<dyn Future<Output = Exchanged> + Send + 'a>> {
+        Box::pin(async move {
+            let sent = sent_request(request, &self.user_agent);
+            let response = self.send(request).await;
+            Exchanged {
+                request: sent,
+                response,
             }
-            TransportFailure::Connection(reason) => {
-                write!(formatter, "connection failed: {reason}")
+        })
+    }
+}
+
+impl ReqwestTransport {
+    async fn send(&self, request: &ExchangeRequest) -> Result<ReceivedResponse, TransportFailure> {
+        // IP-literal hosts never reach the resolver: check them here.
+        if let Some(refusal) = literal_address_refusal(&request.url, self.allow_private_addresses) {
+            return Err(TransportFailure::AddressRefused(refusal));
+        }
+        let mut builder = self
+            .client
+            .get(request.url.clone())
+            .header("Accept", ACCEPT)
+            .header("Accept-Encoding", "identity");
+        if let Some(validators) = &request.validators {
+            if let Some(etag) = &validators.etag {
+                builder = builder.header("If-None-Match", etag.as_str());
+            }
+            if let Some(last_modified) = &validators.last_modified {
+                builder = builder.header("If-Modified-Since", last_modified.as_str());
             }
         }
+        let started = Instant::now();
+        let deadline = started + self.limits.request_timeout;
+        let first_byte_deadline = started
+            + self
+                .limits
+                .first_byte_timeout
+                .min(self.limits.request_timeout);
+        let response = tokio::time::timeout_at(first_byte_deadline, builder.send())
+            .await
+            .map_err(|_elapsed| TransportFailure::TimedOut)?
+            .map_err(transport_failure)?;
+        let max_body_bytes = match request.kind {
+            CaptureKind::Robots => self.limits.max_body_bytes.min(MAX_ROBOTS_BYTES as u64),
+            CaptureKind::Page => self.limits.max_body_bytes,
+        };
+        read_capped(response, request.kind, max_body_bytes, deadline).await
     }
 }
 
-/// Builds the client every request goes through.
-pub(crate) fn build_client(
-    user_agent: &str,
-    resolve: &BTreeMap<String, SocketAddr>,
-    allow_private_addresses: bool,
-    limits: &ExchangeLimits,
-) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .no_gzip()
-        .no_brotli()
-        .no_deflate()
-        .no_zstd()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(limits.connect_timeout)
-        // One request in flight per host at intervals of seconds: a pooled
-        // connection would only hold a socket open between them.
-        .pool_max_idle_per_host(0)
-        .dns_resolver(Arc::new(GuardedResolver {
-            overrides: resolve.clone(),
-            allow_private_addresses,
-        }))
-        .build()
-}
-
-/// Sends one GET and reads the response, capped. Never panics on what the
-/// server sends.
-pub(crate) async fn exchange(
-    client: &reqwest::Client,
-    user_agent: &str,
-    url: &Url,
-    limits: &ExchangeLimits,
-    allow_private_addresses: bool,
-) -> (SentRequest, Result<ReceivedResponse, TransportFailure>) {
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_owned(),
-    };
-    let accept = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5";
-    let sent = SentRequest {
-        method: "GET".to_owned(),
-        url: url.clone(),
-        http_version: "HTTP/1.1".to_owned(),
-        headers: vec![
-            ("Host".to_owned(), host),
-            ("User-Agent".to_owned(), user_agent.to_owned()),
-            ("Accept".to_owned(), accept.to_owned()),
-            ("Accept-Encoding".to_owned(), "identity".to_owned()),
-        ],
-    };
-    // IP-literal hosts never reach the resolver: check them here.
-    if let Some(refusal) = literal_address_refusal(url, allow_private_addresses) {
-        return (sent, Err(TransportFailure::AddressRefused(refusal)));
-    }
-    let request = client
-        .get(url.clone())
-        .header("Accept", accept)
-        .header("Accept-Encoding", "identity");
-    let received = tokio::time::timeout(limits.request_timeout, async {
-        let response = request.send().await.map_err(transport_failure)?;
-        read_capped(response, limits.max_body_bytes).await
-    })
-    .await
-    .unwrap_or(Err(TransportFailure::TimedOut));
-    (sent, received)
-}
-
+/// Reads the head and, unless the page is not HTML, the body up to
+/// `max_body_bytes` or `deadline`, whichever comes first.
 async fn read_capped(
     mut response: reqwest::Response,
-    max_body_bytes: usize,
+    kind: CaptureKind,
+    max_body_bytes: u64,
+    deadline: Instant,
 ) -> Result<ReceivedResponse, TransportFailure> {
     let status = response.status().as_u16();
     let version = format!("{:?}", response.version());
@@ -156,7 +141,7 @@ async fn read_capped(
         .extensions()
         .get::<hyper::ext::ReasonPhrase>()
         .map(|reason| String::from_utf8_lossy(reason.as_bytes()).into_owned());
-    let headers = response
+    let headers: Vec<(String, String)> = response
         .headers()
         .iter()
         .map(|(name, value)| {
@@ -166,26 +151,68 @@ async fn read_capped(
             )
         })
         .collect();
-    let mut body = Vec::new();
-    let mut truncated = false;
-    while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
-        let room = max_body_bytes - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            truncated = true;
-            break;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(ReceivedResponse {
+    let mut received = ReceivedResponse {
         status,
         reason,
         version,
         headers,
-        body,
-        truncated,
+        body: Vec::new(),
+        truncated: false,
+        cut_short: None,
+        body_skipped: None,
         remote_addr,
-    })
+    };
+    if kind == CaptureKind::Page && (200..300).contains(&status) {
+        if let Some(content_type) = received.header("content-type") {
+            if !is_html(content_type) {
+                received.body_skipped = Some(format!(
+                    "content-type {content_type:?} is not html; body not read"
+                ));
+                return Ok(received);
+            }
+        }
+    }
+    let cap = usize::try_from(max_body_bytes).unwrap_or(usize::MAX);
+    loop {
+        let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Err(_elapsed) => {
+                received.cut_short = Some(format!(
+                    "body not complete when the request time ran out ({} bytes read)",
+                    received.body.len()
+                ));
+                break;
+            }
+            Ok(Err(error)) => {
+                received.cut_short = Some(format!(
+                    "body ended early after {} bytes: {}",
+                    received.body.len(),
+                    error_chain(&error)
+                ));
+                break;
+            }
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(chunk))) => chunk,
+        };
+        let room = cap - received.body.len();
+        if chunk.len() > room {
+            received.body.extend_from_slice(&chunk[..room]);
+            received.truncated = true;
+            break;
+        }
+        received.body.extend_from_slice(&chunk);
+    }
+    Ok(received)
+}
+
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(current) = source {
+        message.push_str(": ");
+        message.push_str(&current.to_string());
+        source = current.source();
+    }
+    message
 }
 
 fn transport_failure(error: reqwest::Error) -> TransportFailure {
@@ -200,13 +227,7 @@ fn transport_failure(error: reqwest::Error) -> TransportFailure {
         }
         source = current.source();
     }
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(&error);
-    while let Some(current) = source {
-        message.push_str(": ");
-        message.push_str(&current.to_string());
-        source = current.source();
-    }
+    let message = error_chain(&error);
     TransportFailure::Connection(message)
 }
 
@@ -244,7 +265,7 @@ impl std::error::Error for AddressRefused {}
 /// Resolves names through the config's overrides or the system, and drops
 /// addresses the config does not allow; the connection is made to exactly
 /// what it returns, so a second lookup (DNS rebinding) cannot slip past.
-struct GuardedResolver {
+pub(crate) struct GuardedResolver {
     overrides: BTreeMap<String, SocketAddr>,
     allow_private_addresses: bool,
 }

@@ -2,42 +2,57 @@
 //!
 //! [`Fetcher::fetch`] takes an [`AllowedUrl`] (which only the [`ScopeGuard`]
 //! makes) and returns every capture it made on the way: the host's
-//! robots.txt the first time the host is seen (and whenever the cached copy
-//! expires), then the page itself if robots.txt allows it. Per host there is
-//! one request in flight at a time and a minimum interval between the end of
-//! one request and the start of the next, raised by the host's Crawl-delay.
-//! Per-page failures are data ([`CrawlOutcome`]), never errors.
+//! robots.txt when it is not known (memory, then the persisted
+//! [`RobotsCache`]), each attempt at the page (retries after 429, 503 and
+//! connection errors included), each as evidence. Per host there is one
+//! request in flight at a time and a next-slot schedule: the previous
+//! request's end plus the interval in force (configured, raised by
+//! Crawl-delay, by the host's own slowness and by `Retry-After` or backoff).
+//! A host that keeps failing is paused for the rest of the run. Per-page
+//! failures are data ([`CrawlOutcome`]), never errors.
+//!
+//! Code map: `fetcher.rs` the scheduler and retry loop; `transport.rs` the
+//! seam to the network and `http.rs` its reqwest side; `robots.rs` the
+//! policy; `robots_cache.rs` the persistence trait; `pacing.rs` the maths;
+//! `decode.rs` capped content decoding; `scope.rs` the scope guard;
+//! `address.rs` the address classes.
 
 mod address;
 mod clock;
+mod decode;
+mod fetcher;
 mod http;
+mod pacing;
 mod robots;
+mod robots_cache;
 mod scope;
+mod transport;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cartograph_config::Config;
 use chrono::{DateTime, Utc};
-use tokio::sync::Semaphore;
-use tokio::time::Instant;
-use tracing::debug;
 
 pub use address::{classify, AddressClass};
 pub use clock::{Clock, SystemClock};
-pub use http::{ExchangeLimits, ReceivedResponse, SentRequest, TransportFailure};
+pub use decode::{decode_body, DecodedBody};
+pub use fetcher::{FetchOptions, Fetcher, RobotsLookup, RobotsSource};
+pub use http::ReqwestTransport;
+pub use pacing::{adaptive_interval, backoff, retry_after, ADAPTIVE_DELAY_FACTOR};
 pub use robots::{RobotsPolicy, RobotsVerdict, MAX_ROBOTS_BYTES};
-pub use scope::{host_key, AllowedUrl, OutOfScope, ScopeGuard, MAX_URL_LENGTH};
+pub use robots_cache::{NoRobotsCache, RobotsCache, StoredRobots};
+pub use scope::{host_key, AllowedUrl, OutOfScope, ScopeGuard};
+pub use transport::{
+    ExchangeLimits, ExchangeRequest, Exchanged, ReceivedResponse, SentRequest, Transport,
+    TransportFailure, Validators,
+};
 
 /// How long a readable robots.txt is trusted before it is fetched again.
 pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 60 * 60);
-/// How long an unreadable robots.txt (5xx, timeout) blocks its host before
-/// the next page of that host tries to read it again.
-pub const ROBOTS_RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
-/// The largest Crawl-delay honoured; a site asking for more is paced at this.
-pub const MAX_CRAWL_DELAY: Duration = Duration::from_secs(60);
+/// Redirects followed when reading robots.txt (RFC 9309 asks for five).
+pub const MAX_ROBOTS_REDIRECTS: u32 = 5;
 
 /// Settings of the fetch layer, resolved from the config.
 #[derive(Debug, Clone)]
@@ -53,6 +68,16 @@ pub struct FetchSettings {
     pub resolve: BTreeMap<String, SocketAddr>,
     /// Requests in flight across all hosts.
     pub max_concurrent_requests: usize,
+    /// The longest Crawl-delay, Retry-After or adaptive interval honoured; a
+    /// host asking for more Retry-After than this is paused instead.
+    pub max_crawl_delay: Duration,
+    /// Retries of one request after 429, 503, 502, 504, a timeout or a
+    /// connection error.
+    pub max_retries: u32,
+    /// Failures in a row that pause a host for the rest of the run.
+    pub failures_before_pause: u32,
+    /// Seed of the backoff jitter.
+    pub jitter_seed: u64,
 }
 
 impl FetchSettings {
@@ -62,13 +87,24 @@ impl FetchSettings {
             user_agent: config.user_agent_header(),
             robots_token: config.crawler.user_agent.clone(),
             limits: ExchangeLimits {
-                max_body_bytes: 10 * 1024 * 1024,
-                request_timeout: Duration::from_secs(30),
-                connect_timeout: Duration::from_secs(10),
+                max_body_bytes: config.network.max_body_bytes,
+                max_decompressed_bytes: config.network.max_decompressed_bytes,
+                request_timeout: config.network.request_timeout,
+                first_byte_timeout: config.network.first_byte_timeout,
+                connect_timeout: config
+                    .network
+                    .first_byte_timeout
+                    .min(Duration::from_secs(10)),
             },
             allow_private_addresses: config.network.allow_private_addresses,
             resolve: config.network.resolve.clone(),
             max_concurrent_requests: config.crawler.max_concurrent_hosts.max(1),
+            max_crawl_delay: config.politeness.max_crawl_delay,
+            max_retries: config.politeness.max_retries,
+            failures_before_pause: config.politeness.failures_before_pause.max(1),
+            jitter_seed: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |since| since.as_nanos() as u64),
         }
     }
 }
@@ -101,6 +137,20 @@ pub struct Capture {
     pub duration: Duration,
     pub politeness: PolitenessDecision,
     pub outcome: CrawlOutcome,
+    /// The body with its content-encoding undone (capped), when it had one;
+    /// extraction reads this, the evidence keeps `response.body`.
+    pub decoded: Option<DecodedBody>,
+}
+
+impl Capture {
+    /// The bytes extraction should read: decoded when the body was encoded.
+    pub fn body_for_extraction(&self) -> &[u8] {
+        match (&self.decoded, &self.response) {
+            (Some(decoded), _) => &decoded.bytes,
+            (None, Ok(response)) => &response.body,
+            (None, Err(_)) => &[],
+        }
+    }
 }
 
 /// Why a request was allowed and paced as it was.
@@ -121,22 +171,34 @@ pub struct PolitenessDecision {
 /// What became of one URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CrawlOutcome {
-    /// A 2xx response; `truncated` when the body hit the size cap.
+    /// A complete 2xx response; `truncated` when the body hit the size cap.
     Fetched {
         status: u16,
         truncated: bool,
     },
+    /// `304 Not Modified` to a conditional GET: the earlier body stands.
+    NotModified,
     /// A 3xx response; the crawler decides whether the target is in scope.
     Redirect {
         status: u16,
         location: Option<String>,
     },
+    /// A 2xx whose body ended early (timeout, reset, short Content-Length).
+    Incomplete {
+        status: u16,
+        reason: String,
+    },
+    /// A 2xx page that is not HTML; its body was not read.
+    NotHtml(String),
     /// Any other status.
     HttpStatus(u16),
     /// robots.txt disallows the URL; nothing was requested.
     DisallowedByRobots(String),
     /// robots.txt could not be read, so nothing on the host is fetched.
     RobotsUnavailable(String),
+    /// The host failed too often (or asked for too long a wait) and is left
+    /// alone for the rest of the run; nothing was requested.
+    HostPaused(String),
     TimedOut,
     AddressRefused(String),
     TransportError(String),
@@ -152,30 +214,47 @@ impl CrawlOutcome {
             CrawlOutcome::Fetched {
                 truncated: true, ..
             } => "fetched-truncated".to_owned(),
+            CrawlOutcome::NotModified => "not-modified".to_owned(),
             CrawlOutcome::Redirect { .. } => "redirect".to_owned(),
+            CrawlOutcome::Incomplete { .. } => "incomplete-body".to_owned(),
+            CrawlOutcome::NotHtml(_) => "not-html".to_owned(),
             CrawlOutcome::HttpStatus(status) => format!("http-{status}"),
             CrawlOutcome::DisallowedByRobots(_) => "disallowed-by-robots".to_owned(),
             CrawlOutcome::RobotsUnavailable(_) => "robots-unavailable".to_owned(),
+            CrawlOutcome::HostPaused(_) => "host-paused".to_owned(),
             CrawlOutcome::TimedOut => "timed-out".to_owned(),
             CrawlOutcome::AddressRefused(_) => "address-refused".to_owned(),
             CrawlOutcome::TransportError(_) => "transport-error".to_owned(),
         }
     }
 
-    fn of(response: &Result<ReceivedResponse, TransportFailure>) -> CrawlOutcome {
+    pub(crate) fn of(response: &Result<ReceivedResponse, TransportFailure>) -> CrawlOutcome {
         match response {
             Ok(response) => match response.status {
-                200..=299 => CrawlOutcome::Fetched {
-                    status: response.status,
-                    truncated: response.truncated,
-                },
+                200..=299 => {
+                    if let Some(reason) = &response.cut_short {
+                        CrawlOutcome::Incomplete {
+                            status: response.status,
+                            reason: reason.clone(),
+                        }
+                    } else if response.body_skipped.is_some() {
+                        CrawlOutcome::NotHtml(
+                            response
+                                .header("content-type")
+                                .unwrap_or_default()
+                                .to_owned(),
+                        )
+                    } else {
+                        CrawlOutcome::Fetched {
+                            status: response.status,
+                            truncated: response.truncated,
+                        }
+                    }
+                }
+                304 => CrawlOutcome::NotModified,
                 300..=399 => CrawlOutcome::Redirect {
                     status: response.status,
-                    location: response
-                        .headers
-                        .iter()
-                        .find(|(name, _)| name.eq_ignore_ascii_case("location"))
-                        .map(|(_, value)| value.clone()),
+                    location: response.header("location").map(str::to_owned),
                 },
                 status => CrawlOutcome::HttpStatus(status),
             },
@@ -190,6 +269,103 @@ impl CrawlOutcome {
     }
 }
 
+/// Something about a host worth reporting per site: the faults a run met
+/// and what the fetcher did about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolitenessEvent {
+    /// robots.txt asked for a Crawl-delay above the cap; paced at the cap.
+    CrawlDelayCapped { asked: Duration, used: Duration },
+    /// A 429 or 503 asked to wait, and the next request waited that long.
+    RetryAfterHonoured(Duration),
+    /// A request failed (`reason`) and the next waits a backoff.
+    BackedOff {
+        attempt: u32,
+        wait: Duration,
+        reason: String,
+    },
+    /// The host is left alone for the rest of the run.
+    HostPaused(String),
+    /// robots.txt came from the persisted cache; not fetched this time.
+    RobotsFromCache,
+    /// robots.txt redirected; `followed` says whether the hop was taken.
+    RobotsRedirected { to: String, followed: bool },
+    /// A compressed body decoded to more than the cap (a gzip bomb?).
+    DecompressionCapped { encoding: String, cap: u64 },
+    /// A compressed body could not be decoded.
+    DecodingFailed(String),
+}
+
+impl PolitenessEvent {
+    /// A short stable label for counting per site.
+    pub fn label(&self) -> &'static str {
+        match self {
+            PolitenessEvent::CrawlDelayCapped { .. } => "crawl-delay-capped",
+            PolitenessEvent::RetryAfterHonoured(_) => "retry-after-honoured",
+            PolitenessEvent::BackedOff { .. } => "backed-off",
+            PolitenessEvent::HostPaused(_) => "host-paused",
+            PolitenessEvent::RobotsFromCache => "robots-from-cache",
+            PolitenessEvent::RobotsRedirected { .. } => "robots-redirected",
+            PolitenessEvent::DecompressionCapped { .. } => "decompression-capped",
+            PolitenessEvent::DecodingFailed(_) => "decoding-failed",
+        }
+    }
+}
+
+impl std::fmt::Display for PolitenessEvent {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PolitenessEvent::CrawlDelayCapped { asked, used } => write!(
+                formatter,
+                "robots.txt asks for a Crawl-delay of {asked:?}, over the cap; paced at {used:?}"
+            ),
+            PolitenessEvent::RetryAfterHonoured(wait) => {
+                write!(
+                    formatter,
+                    "Retry-After honoured: waited {}",
+                    humanise(*wait)
+                )
+            }
+            PolitenessEvent::BackedOff {
+                attempt,
+                wait,
+                reason,
+            } => write!(
+                formatter,
+                "attempt {attempt} {reason}; backed off {}",
+                humanise(*wait)
+            ),
+            PolitenessEvent::HostPaused(reason) => {
+                write!(formatter, "host paused for the rest of the run: {reason}")
+            }
+            PolitenessEvent::RobotsFromCache => formatter.write_str("robots.txt from the cache"),
+            PolitenessEvent::RobotsRedirected { to, followed: true } => {
+                write!(formatter, "robots.txt redirected to {to}")
+            }
+            PolitenessEvent::RobotsRedirected {
+                to,
+                followed: false,
+            } => {
+                write!(formatter, "robots.txt redirected to {to}, not followed")
+            }
+            PolitenessEvent::DecompressionCapped { encoding, cap } => write!(
+                formatter,
+                "{encoding} body decodes to more than {cap} bytes; cut there"
+            ),
+            PolitenessEvent::DecodingFailed(reason) => formatter.write_str(reason),
+        }
+    }
+}
+
+/// A wait in milliseconds, as reports show it (`1.107s`, `250ms`).
+fn humanise(wait: Duration) -> String {
+    let millis = wait.as_millis();
+    if millis >= 1000 {
+        format!("{}.{:03}s", millis / 1000, millis % 1000)
+    } else {
+        format!("{millis}ms")
+    }
+}
+
 /// Everything one call of [`Fetcher::fetch`] did.
 #[derive(Debug, Clone)]
 pub struct FetchReport {
@@ -197,6 +373,8 @@ pub struct FetchReport {
     pub captures: Vec<Capture>,
     /// What became of the requested URL.
     pub outcome: CrawlOutcome,
+    /// Faults met and what was done about them, in order.
+    pub events: Vec<PolitenessEvent>,
 }
 
 impl FetchReport {
@@ -206,195 +384,5 @@ impl FetchReport {
             .iter()
             .rev()
             .find(|capture| capture.kind == CaptureKind::Page)
-    }
-}
-
-/// Politeness state of one host.
-#[derive(Debug, Default)]
-struct HostState {
-    /// When the last request to the host ended; the next may start one
-    /// interval later.
-    last_finished: Option<Instant>,
-    /// The host's robots policy and when it stops being trusted.
-    robots: Option<(RobotsPolicy, Instant)>,
-}
-
-/// Fetches pages politely. Shared by all sites of a run.
-pub struct Fetcher {
-    client: reqwest::Client,
-    settings: FetchSettings,
-    clock: Arc<dyn Clock>,
-    /// One gate per host; holding it is being the host's one request in
-    /// flight (tokio's mutex is fair, so waiting pages go in order).
-    hosts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HostState>>>>,
-    /// Caps requests in flight across hosts; taken only around the request
-    /// itself, never while waiting for a host's slot.
-    in_flight: Semaphore,
-}
-
-impl Fetcher {
-    pub fn new(settings: FetchSettings, clock: Arc<dyn Clock>) -> Result<Fetcher, FetchError> {
-        let client = http::build_client(
-            &settings.user_agent,
-            &settings.resolve,
-            settings.allow_private_addresses,
-            &settings.limits,
-        )
-        .map_err(FetchError::Client)?;
-        Ok(Fetcher {
-            in_flight: Semaphore::new(settings.max_concurrent_requests.max(1)),
-            client,
-            settings,
-            clock,
-            hosts: Mutex::new(HashMap::new()),
-        })
-    }
-
-    /// Fetches `target`, reading the host's robots.txt first when needed,
-    /// no sooner than `interval` (or the host's Crawl-delay, if longer)
-    /// after the previous request to the host ended.
-    pub async fn fetch(&self, target: &AllowedUrl, interval: Duration) -> FetchReport {
-        let gate = self.gate(&target.host_key());
-        let mut host = gate.lock().await;
-        let mut captures = Vec::new();
-
-        let robots_fresh = host
-            .robots
-            .as_ref()
-            .is_some_and(|(_, expires)| *expires > self.clock.now());
-        if !robots_fresh {
-            let capture = self
-                .request(
-                    &mut host,
-                    &target.robots_url(),
-                    CaptureKind::Robots,
-                    interval,
-                    "robots.txt itself",
-                )
-                .await;
-            let policy = match &capture.response {
-                Ok(response) => RobotsPolicy::from_response(
-                    response.status,
-                    &response.body,
-                    &self.settings.robots_token,
-                ),
-                Err(failure) => RobotsPolicy::unavailable(format!("robots.txt {failure}")),
-            };
-            let trusted_for = if policy.is_available() {
-                ROBOTS_TTL
-            } else {
-                ROBOTS_RETRY_AFTER_FAILURE
-            };
-            host.robots = Some((policy, self.clock.now() + trusted_for));
-            captures.push(capture);
-        }
-        let Some((policy, _)) = host.robots.as_ref() else {
-            unreachable!("robots policy was set just above");
-        };
-        let policy = policy.clone();
-        if !policy.is_available() {
-            let reason = policy
-                .verdict(&self.settings.robots_token, target.url())
-                .reason()
-                .to_owned();
-            return FetchReport {
-                captures,
-                outcome: CrawlOutcome::RobotsUnavailable(reason),
-            };
-        }
-        let verdict = policy.verdict(&self.settings.robots_token, target.url());
-        if !verdict.is_allowed() {
-            debug!(url = %target, reason = verdict.reason(), "disallowed by robots.txt");
-            return FetchReport {
-                captures,
-                outcome: CrawlOutcome::DisallowedByRobots(verdict.reason().to_owned()),
-            };
-        }
-        let capture = self
-            .request(
-                &mut host,
-                target,
-                CaptureKind::Page,
-                interval,
-                verdict.reason(),
-            )
-            .await;
-        let outcome = capture.outcome.clone();
-        captures.push(capture);
-        FetchReport { captures, outcome }
-    }
-
-    /// The interval in force for a host: the requested one, raised by the
-    /// host's Crawl-delay (capped at [`MAX_CRAWL_DELAY`]).
-    fn interval_for(host: &HostState, requested: Duration) -> Duration {
-        let crawl_delay = host
-            .robots
-            .as_ref()
-            .and_then(|(policy, _)| policy.crawl_delay())
-            .map(|delay| delay.min(MAX_CRAWL_DELAY))
-            .unwrap_or_default();
-        requested.max(crawl_delay)
-    }
-
-    /// One paced request while holding the host's gate.
-    async fn request(
-        &self,
-        host: &mut HostState,
-        target: &AllowedUrl,
-        kind: CaptureKind,
-        requested_interval: Duration,
-        robots_reason: &str,
-    ) -> Capture {
-        let interval = Fetcher::interval_for(host, requested_interval);
-        let wait_started = self.clock.now();
-        if let Some(last_finished) = host.last_finished {
-            let ready_at = last_finished + interval;
-            if ready_at > wait_started {
-                self.clock.sleep_until(ready_at).await;
-            }
-        }
-        // Invariant: the semaphore is never closed.
-        let _permit = self
-            .in_flight
-            .acquire()
-            .await
-            .expect("semaphore never closed");
-        let started = self.clock.now();
-        let started_at = self.clock.utc_now();
-        debug!(url = %target, "request");
-        let (request, response) = http::exchange(
-            &self.client,
-            &self.settings.user_agent,
-            target.url(),
-            &self.settings.limits,
-            self.settings.allow_private_addresses,
-        )
-        .await;
-        let finished = self.clock.now();
-        host.last_finished = Some(finished);
-        let outcome = CrawlOutcome::of(&response);
-        Capture {
-            kind,
-            site_id: target.site_id().to_owned(),
-            request,
-            response,
-            started_at,
-            duration: finished - started,
-            politeness: PolitenessDecision {
-                robots: robots_reason.to_owned(),
-                interval,
-                waited: started - wait_started,
-                retry_after: None,
-                retries: 0,
-            },
-            outcome,
-        }
-    }
-
-    fn gate(&self, host_key: &str) -> Arc<tokio::sync::Mutex<HostState>> {
-        // Invariant: the map's lock is never held across an await or a
-        // panic-prone call, so it cannot be poisoned.
-        let mut hosts = self.hosts.lock().expect("host map lock not poisoned");
-        hosts.entry(host_key.to_owned()).or_default().clone()
     }
 }

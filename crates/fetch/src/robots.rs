@@ -81,11 +81,12 @@ impl RobotsVerdict {
 
 impl RobotsPolicy {
     /// The policy a robots.txt response implies (RFC 9309 §2.3.1): 2xx is
-    /// parsed; 4xx allows all; 5xx disallows all until it can be read.
+    /// parsed; 4xx allows all, except 429, which like 5xx (and like an
+    /// unfollowed redirect) disallows all until it can be read.
     pub fn from_response(status: u16, body: &[u8], token: &str) -> RobotsPolicy {
         match status {
             200..=299 => RobotsPolicy::parse(body, token),
-            400..=499 => RobotsPolicy {
+            400..=499 if status != 429 => RobotsPolicy {
                 kind: PolicyKind::AllowAll(format!("robots.txt answered {status}: allow all")),
                 crawl_delay: None,
             },
@@ -104,6 +105,10 @@ impl RobotsPolicy {
     /// Parses a robots.txt body for `token`.
     pub fn parse(body: &[u8], token: &str) -> RobotsPolicy {
         let cut = &body[..body.len().min(MAX_ROBOTS_BYTES)];
+        // A UTF-8 byte order mark is not part of the first line (RFC 9309
+        // §2.2; Google's peer suite, BOM-characters). The crate takes text
+        // and would read the mark as part of "User-Agent".
+        let cut = cut.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cut);
         let body = String::from_utf8_lossy(cut).into_owned();
         let collected = catch_unwind(AssertUnwindSafe(|| {
             let mut collector = GroupCollector::default();
@@ -354,6 +359,14 @@ mod tests {
         assert_eq!(policy.crawl_delay(), Some(Duration::from_millis(7500)));
         let other = RobotsPolicy::parse(body.as_bytes(), "otherbot");
         assert_eq!(other.crawl_delay(), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_line() {
+        let body = b"\xEF\xBB\xBFUser-Agent: *\nDisallow: /x\n";
+        let policy = RobotsPolicy::parse(body, "cartograph");
+        let url = Url::parse("http://h.test/x").unwrap();
+        assert!(!policy.verdict("cartograph", &url).is_allowed());
     }
 
     #[test]

@@ -2,18 +2,18 @@
 //! requested, and the only maker of [`AllowedUrl`], the type the HTTP layer
 //! takes. Seeds, links and redirect targets all pass through it.
 //!
-//! A URL is in scope for a site when, normalised, it matches one of that
-//! site's `listing` patterns. `/robots.txt` of a host that has a listing
-//! pattern is in scope too, but only the fetcher itself makes that URL.
+//! A URL is in scope for a site when, normalised (the config's
+//! `normalise`: canonical form, tracking parameters dropped), it is no
+//! longer than `max_url_length` and matches one of that site's `listing`
+//! patterns. `/robots.txt` of a host that has a listing pattern is in scope
+//! too, but only the fetcher itself makes that URL (and same-host robots.txt
+//! redirect hops).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use cartograph_config::{normalise_url, Config, ListingPattern};
+use cartograph_config::{normalise_url_dropping, Config, ListingPattern};
 use url::Url;
-
-/// Longest URL the crawler will consider; longer ones are traps or garbage.
-pub const MAX_URL_LENGTH: usize = 2048;
 
 /// A URL the scope guard allowed for one whitelisted site. Only
 /// [`ScopeGuard::check`] (and the fetcher, for robots.txt) can make one.
@@ -37,6 +37,15 @@ impl AllowedUrl {
     /// `host:port` of the URL: the unit of politeness.
     pub fn host_key(&self) -> String {
         host_key(&self.url)
+    }
+
+    /// A same-host robots.txt redirect target, allowed under `site_id`;
+    /// only the fetcher's robots reading makes these.
+    pub(crate) fn robots_hop(url: Url, site_id: &str) -> AllowedUrl {
+        AllowedUrl {
+            url,
+            site_id: site_id.to_owned(),
+        }
     }
 
     /// The `/robots.txt` URL of this URL's origin, allowed under the same
@@ -72,8 +81,8 @@ pub fn host_key(url: &Url) -> String {
 pub enum OutOfScope {
     /// Not http or https (mailto:, javascript:, ftp:, …).
     Scheme(String),
-    /// Longer than [`MAX_URL_LENGTH`].
-    TooLong(usize),
+    /// Longer than the configured `max_url_length` (length, limit).
+    TooLong(usize, usize),
     /// The site id is not in the whitelist.
     UnknownSite(String),
     /// No listing pattern of the site matches.
@@ -86,10 +95,10 @@ impl fmt::Display for OutOfScope {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OutOfScope::Scheme(scheme) => write!(formatter, "scheme {scheme:?} is never fetched"),
-            OutOfScope::TooLong(length) => {
+            OutOfScope::TooLong(length, limit) => {
                 write!(
                     formatter,
-                    "url is {length} characters, over the limit of {MAX_URL_LENGTH}"
+                    "url is {length} characters, over the limit of {limit}"
                 )
             }
             OutOfScope::UnknownSite(site) => {
@@ -117,6 +126,8 @@ pub struct ScopeGuard {
     sites: BTreeMap<String, Vec<ListingPattern>>,
     /// Site ids in config order, for [`ScopeGuard::site_for`].
     order: Vec<String>,
+    max_url_length: usize,
+    tracking_parameters: Vec<String>,
 }
 
 impl ScopeGuard {
@@ -129,12 +140,29 @@ impl ScopeGuard {
                 .map(|site| (site.id.clone(), site.listing.clone()))
                 .collect(),
             order: config.sites.iter().map(|site| site.id.clone()).collect(),
+            max_url_length: config.network.max_url_length,
+            tracking_parameters: config.network.tracking_parameters.clone(),
         }
+    }
+
+    /// `url` as the guard compares it: normalised, tracking parameters
+    /// dropped. Two spellings of one page normalise alike.
+    pub fn normalise(&self, url: &Url) -> Url {
+        normalise_url_dropping(url, &self.tracking_parameters)
+    }
+
+    /// Which site a URL belongs to and why not, for `explain`: every site's
+    /// verdict, in config order.
+    pub fn verdicts(&self, url: &Url) -> Vec<(String, Result<AllowedUrl, OutOfScope>)> {
+        self.order
+            .iter()
+            .map(|site_id| (site_id.clone(), self.check(site_id, url)))
+            .collect()
     }
 
     /// Whether `url` may be fetched for site `site_id`.
     pub fn check(&self, site_id: &str, url: &Url) -> Result<AllowedUrl, OutOfScope> {
-        let url = pre_check(url)?;
+        let url = self.pre_check(url)?;
         let patterns = self
             .sites
             .get(site_id)
@@ -154,7 +182,7 @@ impl ScopeGuard {
     /// The first whitelisted site (in config order) whose listing patterns
     /// allow `url`, for seeds that are given as bare URLs.
     pub fn site_for(&self, url: &Url) -> Result<AllowedUrl, OutOfScope> {
-        let normalised = pre_check(url)?;
+        let normalised = self.pre_check(url)?;
         self.order
             .iter()
             .find_map(|site_id| self.check(site_id, &normalised).ok())
@@ -162,13 +190,17 @@ impl ScopeGuard {
     }
 }
 
-fn pre_check(url: &Url) -> Result<Url, OutOfScope> {
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(OutOfScope::Scheme(url.scheme().to_owned()));
+impl ScopeGuard {
+    fn pre_check(&self, url: &Url) -> Result<Url, OutOfScope> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(OutOfScope::Scheme(url.scheme().to_owned()));
+        }
+        // The raw length counts too: a URL that only fits once normalised
+        // was written by a trap, not a person.
+        let raw_length = url.as_str().len();
+        if raw_length > self.max_url_length {
+            return Err(OutOfScope::TooLong(raw_length, self.max_url_length));
+        }
+        Ok(self.normalise(url))
     }
-    let url = normalise_url(url);
-    if url.as_str().len() > MAX_URL_LENGTH {
-        return Err(OutOfScope::TooLong(url.as_str().len()));
-    }
-    Ok(url)
 }

@@ -13,6 +13,7 @@
 
 mod blobs;
 mod records;
+mod robots_cache;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ pub use records::{
     PolitenessRecord, RequestRecord, ResponseRecord, RunId, RunRecord, RunState, RunTrigger,
     SiteIndicatorsRecord, SiteRunRecord, SiteRunStatus,
 };
+pub use robots_cache::RobotsCacheRecord;
 
 use blobs::BlobStore;
 use serde::de::DeserializeOwned;
