@@ -211,17 +211,26 @@ async fn a_full_crawl_of_the_hostile_farm_is_polite_complete_and_reported() {
         paths(Fault::RobotsRedirect)[..2],
         ["/robots.txt", "/robots-moved.txt"]
     );
-    assert_eq!(paths(Fault::RedirectOffsite), ["/robots.txt", "/list/"]);
+    // The pages a host served, a retry of the same page counted once: on a
+    // loaded machine a loopback answer can miss the 400 ms first-byte
+    // timeout and be retried, which is polite (the audit's spacing checks
+    // above cover it) and not what these checks are about.
+    let visited = |fault: Fault| -> Vec<String> {
+        let mut seen = paths(fault);
+        seen.dedup();
+        seen
+    };
+    assert_eq!(visited(Fault::RedirectOffsite), ["/robots.txt", "/list/"]);
     assert_eq!(
-        paths(Fault::RedirectLoop),
+        visited(Fault::RedirectLoop),
         ["/robots.txt", "/list/", "/list/loop"]
     );
     assert_eq!(
-        paths(Fault::CalendarTrap),
+        visited(Fault::CalendarTrap),
         ["/robots.txt", "/list/", "/list/?month=1"]
     );
     assert_eq!(
-        paths(Fault::CrawlDelay),
+        visited(Fault::CrawlDelay),
         ["/robots.txt", "/list/", "/list/2"]
     );
     // 503 and resets: one try and two retries, then the host is left alone.
