@@ -8,10 +8,13 @@
 //! follow. scraper's `Html` is neither `Send` nor `Sync`, so a page is parsed
 //! and reduced inside one call (async callers use `spawn_blocking`).
 
+mod dates;
 mod fold;
 mod page;
+mod signal_tokens;
 mod site;
 
+pub use dates::{find_posted, parse_posted, PostedPrecision, PostedTime, DATE_LANGUAGES};
 pub use fold::{fold, is_word_character};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
 pub use site::{aggregate_site, SiteIndicators};
