@@ -11,12 +11,14 @@
 mod dates;
 mod fold;
 mod page;
+mod prices;
 mod signal_tokens;
 mod site;
 
 pub use dates::{find_posted, parse_posted, PostedPrecision, PostedTime, DATE_LANGUAGES};
 pub use fold::{fold, is_word_character};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
+pub use prices::{find_prices, Currency, Price, PriceUnit};
 pub use site::{aggregate_site, SiteIndicators};
 
 /// Version of the extraction rules. Stored with every indicator row so that
