@@ -11,6 +11,7 @@
 mod dates;
 mod fold;
 mod language;
+mod lexicon;
 mod page;
 mod prices;
 mod signal_tokens;
@@ -19,6 +20,10 @@ mod site;
 pub use dates::{find_posted, parse_posted, PostedPrecision, PostedTime, DATE_LANGUAGES};
 pub use fold::{fold, is_word_character};
 pub use language::{detect_language, LanguageGuess, MIN_CONFIDENCE, MIN_LETTERS};
+pub use lexicon::{
+    CategoryHits, LexiconError, LexiconHits, LexiconProblem, LexiconSet, LexiconTerm, RiskCategory,
+    TermId,
+};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
 pub use prices::{find_prices, Currency, Price, PriceUnit};
 pub use site::{aggregate_site, SiteIndicators};
