@@ -12,9 +12,16 @@ fn shipped_sources() -> Vec<(String, String)> {
     let mut sources: Vec<(String, String)> = std::fs::read_dir(&directory)
         .expect("config/lexicons exists")
         .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "toml"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
         .map(|path| {
-            let name = path.file_name().expect("a file").to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned();
             let text = std::fs::read_to_string(&path).expect("readable lexicon");
             (name, text)
         })
@@ -35,7 +42,11 @@ fn shipped() -> LexiconSet {
 #[test]
 fn shipped_lexicons_cover_ten_languages_and_every_category() {
     let set = shipped();
-    let languages: BTreeSet<&str> = set.languages().iter().map(|(language, _)| language.as_str()).collect();
+    let languages: BTreeSet<&str> = set
+        .languages()
+        .iter()
+        .map(|(language, _)| language.as_str())
+        .collect();
     for language in ["en", "de", "fr", "es", "it", "ru", "uk", "ro", "pl", "tr"] {
         assert!(languages.contains(language), "no lexicon for {language}");
         for category in RiskCategory::ALL {
@@ -49,7 +60,10 @@ fn shipped_lexicons_cover_ten_languages_and_every_category() {
     }
     assert!(set.terms().iter().all(|term| !term.note.trim().is_empty()));
     let version = set.version();
-    assert!(version.contains("en:") && version.contains(";sha256:"), "{version}");
+    assert!(
+        version.contains("en:") && version.contains(";sha256:"),
+        "{version}"
+    );
     println!("{} terms, version {version}", set.terms().len());
 }
 
@@ -110,7 +124,12 @@ fn explicit_and_neighbouring_wording_is_not_in_the_youth_category() {
     // The lexicons keep to neutral forms; explicit youth wording is not a
     // term, and obscured-phone wording belongs to the contact extractor.
     let set = shipped();
-    for text in ["barely legal", "new girl", "schoolgirl", "call me on zero one seven"] {
+    for text in [
+        "barely legal",
+        "new girl",
+        "schoolgirl",
+        "call me on zero one seven",
+    ] {
         let hits = set.scan(text);
         assert_eq!(hits.category(RiskCategory::Youth).hits, 0, "{text:?}");
     }
