@@ -126,7 +126,10 @@ impl Context<'_> {
 
     /// Whether a day word flagged ambiguous may be trusted in `language`.
     pub(crate) fn language_is_known(&self, language: &DateLanguage) -> bool {
-        self.whole_text || self.hint == Some(language.code)
+        self.whole_text
+            || self
+                .hint
+                .is_some_and(|hint| hint.trim().eq_ignore_ascii_case(language.code))
     }
 
     /// Whether `at` is not after `now` by more than a day.

@@ -236,7 +236,8 @@ pub fn find_prices(text: &str, language: Option<&str>) -> Vec<Price> {
 /// Whether a currency mark may stand beside this amount.
 fn accepts(mark: &CurrencyMark, minor: u64, language: Option<&str>) -> bool {
     if mark.is_forint_abbreviation {
-        return language == Some("hu") || minor >= 100 * 100;
+        return language.is_some_and(|code| code.trim().eq_ignore_ascii_case("hu"))
+            || minor >= 100 * 100;
     }
     true
 }

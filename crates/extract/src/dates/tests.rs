@@ -301,6 +301,11 @@ fn finds_the_posting_time_inside_a_card() {
             Some(("2024-03-09 12:00", Day, true)),
         ),
         (
+            "Je suis ici depuis hier",
+            Some("FR"),
+            Some(("2024-03-09 12:00", Day, true)),
+        ),
+        (
             "Hier, 18:00 — Paris",
             None,
             Some(("2024-03-09 18:00", Minute, true)),
