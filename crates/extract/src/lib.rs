@@ -9,13 +9,25 @@
 //! and reduced inside one call (async callers use `spawn_blocking`).
 
 mod counter;
+mod dates;
 mod fold;
+mod language;
+mod lexicon;
 mod page;
+mod prices;
+mod signal_tokens;
 mod site;
 
 pub use counter::find_ad_counter;
+pub use dates::{find_posted, parse_posted, PostedPrecision, PostedTime, DATE_LANGUAGES};
 pub use fold::{fold, is_word_character};
+pub use language::{detect_language, LanguageGuess, MIN_CONFIDENCE, MIN_LETTERS};
+pub use lexicon::{
+    CategoryHits, LexiconError, LexiconHits, LexiconProblem, LexiconSet, LexiconTerm, RiskCategory,
+    TermId,
+};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
+pub use prices::{find_prices, Currency, Price, PriceUnit};
 pub use site::{aggregate_site, SiteIndicators};
 
 /// Version of the extraction rules. Stored with every indicator row so that
