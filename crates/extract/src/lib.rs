@@ -8,10 +8,17 @@
 //! follow. scraper's `Html` is neither `Send` nor `Sync`, so a page is parsed
 //! and reduced inside one call (async callers use `spawn_blocking`).
 
+mod analytics;
+mod contacts;
 mod fold;
 mod page;
 mod site;
 
+pub use analytics::{find_tracking_ids, TrackingId, TrackingNetwork};
+pub use contacts::{
+    find_contacts, warm_up, ContactKind, ContactPseudonym, ContactSignals, LinkageKey,
+    LinkageKeyLengthError,
+};
 pub use fold::{fold, is_word_character};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
 pub use site::{aggregate_site, SiteIndicators};
