@@ -182,6 +182,7 @@ pub fn warm_up() {
     let _ = text_markers();
     let _ = number_words::meaning_of("zero");
     crate::analytics::warm_up();
+    crate::places::warm_up();
 }
 
 fn record_link(link: ContactLink, key: &LinkageKey, signals: &mut ContactSignals) {

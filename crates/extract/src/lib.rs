@@ -12,6 +12,7 @@ mod analytics;
 mod contacts;
 mod fold;
 mod page;
+mod places;
 mod site;
 
 pub use analytics::{find_tracking_ids, TrackingId, TrackingNetwork};
@@ -21,6 +22,7 @@ pub use contacts::{
 };
 pub use fold::{fold, is_word_character};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
+pub use places::{find_place, gazetteer_size, scope_class, Place, ScopeClass};
 pub use site::{aggregate_site, SiteIndicators};
 
 /// Version of the extraction rules. Stored with every indicator row so that
