@@ -138,9 +138,10 @@ fn is_id_character(byte: Option<u8>) -> bool {
 /// `UA-<4–10 digits>-<1–4 digits>`; `after` starts after "UA-".
 fn universal_analytics(after: &[u8]) -> Option<String> {
     let account = digits(after, 4, 10, |next| next == b'-')?;
-    let property = digits(&after[account.len() + 1..], 1, 4, |next| {
-        !next.is_ascii_alphanumeric()
-    })?;
+    // `digits` also accepts the end of the page after the account; the
+    // dash must really be there.
+    let rest = after[account.len()..].strip_prefix(b"-")?;
+    let property = digits(rest, 1, 4, |next| !next.is_ascii_alphanumeric())?;
     Some(format!("UA-{account}-{property}"))
 }
 

@@ -20,11 +20,12 @@ mod linkage_key;
 mod links;
 mod number_words;
 mod phone;
+mod validity;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 pub use linkage_key::{LinkageKey, LinkageKeyLengthError};
@@ -130,7 +131,7 @@ pub fn find_contacts(
         }
     }
 
-    let folded = crate::fold(text);
+    let folded = fold_by_line(text);
     let mut text_has_links = false;
     for found in text_markers().find_iter(&folded) {
         if !starts_a_word(&folded, found.start()) {
@@ -161,9 +162,9 @@ pub fn find_contacts(
     // URLs in the text were read above; their digits are not phone
     // numbers written in the text.
     let text_for_phones = if text_has_links {
-        std::borrow::Cow::Owned(blank_out_links(text))
+        std::borrow::Cow::Owned(blank_out_links(&folded))
     } else {
-        std::borrow::Cow::Borrowed(text)
+        std::borrow::Cow::Borrowed(folded.as_str())
     };
     for phone in phone::find_phones_in_text(&text_for_phones, &region) {
         signals.kinds.insert(ContactKind::Phone);
@@ -294,8 +295,12 @@ fn text_markers() -> &'static AhoCorasick {
             .collect();
         // The patterns are a few hundred bytes: building cannot hit the
         // automaton's size limits.
+        // Two-letter names ("vk") make a literal prefilter fire on most
+        // positions; a DFA without one scans at a steady byte a step.
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(patterns)
             .expect("contact marker automaton builds")
     })
@@ -369,16 +374,25 @@ fn handle_after_name(after: &str) -> Option<String> {
         .then_some(handle)
 }
 
-/// `text` with every white-space-separated token that holds a contact URL
-/// replaced by spaces (byte offsets kept).
+/// The fold of `text`, line by line: a fold turns newlines into spaces, but
+/// a phone number never spans two lines, so the scan needs them.
+fn fold_by_line(text: &str) -> String {
+    if !text.contains('\n') {
+        return crate::fold(text);
+    }
+    let lines: Vec<String> = text.split('\n').map(crate::fold).collect();
+    lines.join("\n")
+}
+
+/// The folded `text` with every white-space-separated token that holds a
+/// contact URL replaced by spaces.
 fn blank_out_links(text: &str) -> String {
     let mut blanked = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
         let token_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let (token, after) = rest.split_at(token_end);
-        let lowered = token.to_ascii_lowercase();
-        if LINK_MARKERS.iter().any(|marker| lowered.contains(marker)) {
+        if LINK_MARKERS.iter().any(|marker| token.contains(marker)) {
             blanked.extend(std::iter::repeat_n(' ', token.len()));
         } else {
             blanked.push_str(token);

@@ -137,6 +137,11 @@ fn look_alikes_are_not_ids() {
         "<p>see facebook.com/tr?id=abc and mc.yandex.ru/watch/ </p>",
         "<p>sub-G-AB12CD34EF and xUA-1234567-1 and G-AB12CD34EFGHIJ</p>",
         "<p>ua-1234567-1 is lower case; gtm-abc123 too</p>",
+        // Ids cut off at the end of the page.
+        "UA-12345",
+        "UA-12345-",
+        "G-AB12",
+        "fbq('init', '1234",
         "",
     ] {
         check(html, &[]);

@@ -3,7 +3,10 @@
 //! Ads hide numbers from filters by spelling digits as words ("null sechs
 //! sechs vier"), spreading them out ("0 6 6 4 - 1 2 3"), swapping in
 //! look-alike letters ("O664 l23 4567") or spelling the plus ("plus 43").
-//! The scan here is cheap and runs on every card: it walks the text once,
+//! The scan here is cheap and runs on every card: it walks the folded text
+//! once (`crate::fold`, line by line: case, marks and Cyrillic look-alikes
+//! are gone, so "О664", "O664" and "o664" are one form and a number word
+//! is looked up without folding it again),
 //! turning it into *runs* of digit-bearing atoms (digit groups, number
 //! words, look-alike letters, a leading plus) joined by short separators.
 //! Only runs with at least [`MIN_DIGITS`] digits reach the `phonenumber`
@@ -26,6 +29,8 @@
 //! The recovered numbers never leave the `contacts` module: the caller turns
 //! them into keyed pseudonyms at once.
 
+use std::sync::OnceLock;
+
 use super::number_words::{self, WordMeaning, LONGEST_NUMBER_WORD_BYTES};
 
 /// Fewest digits a run needs before it is parsed (the shortest national
@@ -37,6 +42,10 @@ const MAX_DIGITS: usize = 18;
 
 /// Parse attempts allowed per run when searching inside it.
 const PARSE_ATTEMPTS_PER_RUN: usize = 16;
+
+/// Parse attempts allowed per card text: a card of digit soup costs a
+/// bounded number of parser calls (about 12 µs each), whatever its length.
+const PARSE_ATTEMPTS_PER_TEXT: usize = 64;
 
 /// Most separator characters between two atoms of one number.
 const MAX_GAP_CHARACTERS: usize = 4;
@@ -73,11 +82,27 @@ impl Region {
     }
 }
 
-/// Every valid phone number in `text`, in text order, repeats included.
-pub(super) fn find_phones_in_text(text: &str, region: &Region) -> Vec<RecoveredPhone> {
+/// Every valid phone number in `folded_text` (the card text after
+/// `crate::fold`, line by line so newlines still end a number), in text
+/// order, repeats included.
+pub(super) fn find_phones_in_text(folded_text: &str, region: &Region) -> Vec<RecoveredPhone> {
     let mut found = Vec::new();
-    for run in scan_runs(text) {
-        search_run(&run.atoms, region, &mut found);
+    let mut attempts_left_in_text = PARSE_ATTEMPTS_PER_TEXT;
+    for run in scan_runs(folded_text) {
+        let mut attempts_left = PARSE_ATTEMPTS_PER_RUN.min(attempts_left_in_text);
+        let budget = attempts_left;
+        search_range(
+            &run.atoms,
+            0,
+            run.atoms.len(),
+            region,
+            &mut attempts_left,
+            &mut found,
+        );
+        attempts_left_in_text -= budget - attempts_left;
+        if attempts_left_in_text == 0 {
+            break;
+        }
     }
     found
 }
@@ -230,11 +255,13 @@ fn is_separator(character: char) -> bool {
 
 /// What came just before the current gap, for telling ids from numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Preceding {
+enum Preceding<'t> {
     Nothing,
     /// An ordinary word: digits glued to it ("ID123", "Nr1234") or after
-    /// a slash ("ad/48213377") are an identifier.
-    PlainWord,
+    /// a slash ("ad/48213377") are an identifier. Whether it announces an
+    /// identifier ("ID", "Ref") is only asked when digits follow, because
+    /// most words are followed by more words.
+    PlainWord(&'t str),
     /// A word that announces an identifier ("ID", "Ref", "Code").
     IdWord,
     /// A sign that announces an identifier ("#", "№", "=", "?", "&", "@").
@@ -253,20 +280,23 @@ fn scan_runs(text: &str) -> Vec<Run> {
     let mut gap = Gap::default();
     let mut gap_is_one_slash = false;
     let mut preceding = Preceding::Nothing;
-    let mut word_buffer = String::new();
     let mut token_stream = tokens(text).peekable();
 
     while let Some(token) = token_stream.next() {
         match token {
             Token::Digits(digits) => {
                 let names_an_identifier = match preceding {
-                    Preceding::PlainWord => gap.characters == 0 || gap_is_one_slash,
+                    Preceding::PlainWord(word) => {
+                        gap.characters == 0
+                            || gap_is_one_slash
+                            || (gap.characters <= 2 && is_identifier_word(word))
+                    }
                     Preceding::IdWord | Preceding::IdSign => gap.characters <= 2,
                     Preceding::Nothing => false,
                 };
                 let glued_to_next_word = matches!(
                     token_stream.peek(),
-                    Some(Token::Word(word)) if !is_digit_bearing_word(word, &mut word_buffer)
+                    Some(Token::Word(word)) if !is_digit_bearing_word(word)
                 );
                 if names_an_identifier || glued_to_next_word {
                     // "ID123456", "#4821", "24h", "1234567px": not a number.
@@ -282,7 +312,7 @@ fn scan_runs(text: &str) -> Vec<Run> {
                 }
                 preceding = Preceding::Nothing;
             }
-            Token::Word(word) => match classify_word(word, &mut word_buffer) {
+            Token::Word(word) => match classify_word(word) {
                 Some((kind, digits)) => {
                     if kind == AtomKind::SpelledPlus {
                         finish_run(&mut atoms, &mut runs);
@@ -292,11 +322,7 @@ fn scan_runs(text: &str) -> Vec<Run> {
                 }
                 None => {
                     finish_run(&mut atoms, &mut runs);
-                    preceding = if is_identifier_word(word) {
-                        Preceding::IdWord
-                    } else {
-                        Preceding::PlainWord
-                    };
+                    preceding = Preceding::PlainWord(word);
                 }
             },
             Token::Plus => {
@@ -344,7 +370,13 @@ fn scan_runs(text: &str) -> Vec<Run> {
                     preceding = match breaker {
                         '#' | '№' | '=' | '?' | '&' | '@' => Preceding::IdSign,
                         // "ID: 4821337", "Ref.-Nr.: …" keep announcing an id.
-                        ':' if preceding == Preceding::IdWord => Preceding::IdWord,
+                        ':' => match preceding {
+                            Preceding::IdWord => Preceding::IdWord,
+                            Preceding::PlainWord(word) if is_identifier_word(word) => {
+                                Preceding::IdWord
+                            }
+                            _ => Preceding::Nothing,
+                        },
                         _ => Preceding::Nothing,
                     };
                 }
@@ -361,30 +393,36 @@ fn scan_runs(text: &str) -> Vec<Run> {
 }
 
 /// Words after which a number is an identifier, not a phone number.
+const IDENTIFIER_WORDS: &[&str] = &[
+    "id",
+    "ref",
+    "ad",
+    "anzeige",
+    "annonce",
+    "anuncio",
+    "annuncio",
+    "code",
+    "kod",
+    "код",
+    "nummer",
+    "inserat",
+    "объявление",
+    "оголошення",
+    "ilan",
+];
+
+/// Whether the folded `word` announces an identifier.
 fn is_identifier_word(word: &str) -> bool {
-    const IDENTIFIER_WORDS: &[&str] = &[
-        "id",
-        "ref",
-        "ad",
-        "anzeige",
-        "annonce",
-        "anuncio",
-        "annuncio",
-        "code",
-        "kod",
-        "код",
-        "nummer",
-        "inserat",
-        "объявление",
-        "оголошення",
-    ];
-    // Compared in lower case without allocating: this runs on every word.
-    word.len() <= 24
-        && IDENTIFIER_WORDS.iter().any(|identifier| {
-            word.chars()
-                .flat_map(char::to_lowercase)
-                .eq(identifier.chars())
+    static FOLDED: OnceLock<Vec<String>> = OnceLock::new();
+    FOLDED
+        .get_or_init(|| {
+            IDENTIFIER_WORDS
+                .iter()
+                .map(|word| crate::fold(word))
+                .collect()
         })
+        .iter()
+        .any(|identifier| identifier == word)
 }
 
 fn ends_with_digits(atoms: &[Atom]) -> bool {
@@ -502,13 +540,13 @@ fn looks_like_a_date(atoms: &[Atom]) -> bool {
     joined_by_date_signs && (day_month_year || year_month_day)
 }
 
-/// Classifies a word token: a number word, a spelled plus, a look-alike
-/// letter group, or nothing.
-fn classify_word(word: &str, buffer: &mut String) -> Option<(AtomKind, String)> {
+/// Classifies a folded word token: a number word, a spelled plus, a
+/// look-alike letter group, or nothing.
+fn classify_word(word: &str) -> Option<(AtomKind, String)> {
     if let Some(digits) = look_alike_digits(word) {
         return Some((AtomKind::LookAlike, digits));
     }
-    match number_word_meaning(word, buffer)? {
+    match number_word_meaning(word)? {
         WordMeaning::Digit(digit) => {
             Some((AtomKind::NumberWord, char::from(b'0' + digit).to_string()))
         }
@@ -516,49 +554,39 @@ fn classify_word(word: &str, buffer: &mut String) -> Option<(AtomKind, String)> 
     }
 }
 
-fn is_digit_bearing_word(word: &str, buffer: &mut String) -> bool {
-    look_alike_digits(word).is_some() || number_word_meaning(word, buffer).is_some()
+fn is_digit_bearing_word(word: &str) -> bool {
+    look_alike_digits(word).is_some() || number_word_meaning(word).is_some()
 }
 
-fn number_word_meaning(word: &str, buffer: &mut String) -> Option<WordMeaning> {
+fn number_word_meaning(word: &str) -> Option<WordMeaning> {
     if word.len() > LONGEST_NUMBER_WORD_BYTES || word.len() < 2 {
         return None;
     }
-    buffer.clear();
-    if word.is_ascii() {
-        // For ASCII the fold is just lower case; skip its allocation.
-        buffer.extend(word.chars().map(|character| character.to_ascii_lowercase()));
-    } else {
-        buffer.push_str(&crate::fold(word));
-    }
-    number_words::meaning_of(buffer)
+    number_words::meaning_of(word)
 }
 
-/// The digits a group of look-alike letters stands for: O/o/О/о → 0,
-/// l/I → 1, S → 5, B → 8 (upper case only for S and B, whose lower case
-/// shapes are not digit-like).
+/// The digits a group of look-alike letters stands for, on folded text
+/// (where O, o, О and ο are all "o"): o → 0, l and i → 1, s → 5, b → 8.
+/// Only groups glued to or enclosed by digits count (see
+/// `resolve_look_alikes`), so "Size S 36" stays a size.
 fn look_alike_digits(word: &str) -> Option<String> {
-    if word.chars().count() > MAX_LOOK_ALIKE_CHARACTERS {
+    if word.len() > MAX_LOOK_ALIKE_CHARACTERS {
         return None;
     }
     word.chars()
         .map(|character| match character {
-            'O' | 'o' | 'О' | 'о' | 'Ο' | 'ο' => Some('0'),
-            'l' | 'I' | 'І' | 'ӏ' => Some('1'),
-            'S' | 'Ѕ' => Some('5'),
-            'B' | 'В' => Some('8'),
+            'o' => Some('0'),
+            'l' | 'i' => Some('1'),
+            's' => Some('5'),
+            'b' => Some('8'),
             _ => None,
         })
         .collect()
 }
 
-/// Finds valid numbers in a run: the whole run first, then its longest
-/// valid stretches, within the attempt budget.
-fn search_run(atoms: &[Atom], region: &Region, found: &mut Vec<RecoveredPhone>) {
-    let mut attempts_left = PARSE_ATTEMPTS_PER_RUN;
-    search_range(atoms, 0, atoms.len(), region, &mut attempts_left, found);
-}
-
+/// Finds valid numbers in atoms `start..end` of a run: the longest valid
+/// stretch first, then the same search left and right of it, while
+/// `attempts_left` lasts.
 fn search_range(
     atoms: &[Atom],
     start: usize,
@@ -680,8 +708,5 @@ fn parse_valid(digits: &str, international: bool, region: &Region) -> Option<Str
         digits.to_owned()
     };
     let number = phonenumber::parse(region.id, written).ok()?;
-    if !phonenumber::is_valid(&number) {
-        return None;
-    }
-    Some(number.format().mode(phonenumber::Mode::E164).to_string())
+    super::validity::valid_e164(&number)
 }
