@@ -92,6 +92,9 @@ fn plainly_written_numbers() {
         ("zadzwoń 512 345 678", "PL", "tel:+48512345678"),
         ("ara 0532 123 45 67", "TR", "tel:+905321234567"),
         ("call 07400 123456", "GB", "tel:+447400123456"),
+        // The site's country in any case; an international number abroad.
+        ("Tel 0664 1234567", "at", "tel:+436641234567"),
+        ("Handy +43 664 1234567", "DE", "tel:+436641234567"),
     ] {
         check(
             text,
@@ -438,6 +441,15 @@ fn names_and_handles_in_text() {
             },
         );
     }
+}
+
+#[test]
+fn warm_up_leaves_results_unchanged() {
+    let key = LinkageKey::new(KEY_BYTES);
+    let before = find_contacts("0664 1234567", &[], "AT", &key);
+    cartograph_extract::warm_up();
+    cartograph_extract::warm_up();
+    assert_eq!(find_contacts("0664 1234567", &[], "AT", &key), before);
 }
 
 #[test]

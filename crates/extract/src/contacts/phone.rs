@@ -154,7 +154,8 @@ enum AtomKind {
     SpelledPlus,
 }
 
-#[derive(Debug, Clone)]
+/// Deliberately not `Debug`: it holds digits of a contact.
+#[derive(Clone)]
 struct Atom {
     kind: AtomKind,
     digits: String,
@@ -178,8 +179,9 @@ struct Run {
     atoms: Vec<Atom>,
 }
 
-/// One token of the raw text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One token of the folded card text.
+/// Deliberately not `Debug`: a token may be part of a contact.
+#[derive(Clone, Copy)]
 enum Token<'t> {
     Digits(&'t str),
     Word(&'t str),
@@ -254,7 +256,8 @@ fn is_separator(character: char) -> bool {
 }
 
 /// What came just before the current gap, for telling ids from numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Deliberately not `Debug`: a word may be part of a contact.
+#[derive(Clone, Copy)]
 enum Preceding<'t> {
     Nothing,
     /// An ordinary word: digits glued to it ("ID123", "Nr1234") or after
