@@ -8,16 +8,24 @@
 //! follow. scraper's `Html` is neither `Send` nor `Sync`, so a page is parsed
 //! and reduced inside one call (async callers use `spawn_blocking`).
 
+mod analytics;
+mod contacts;
 mod counter;
 mod dates;
 mod fold;
 mod language;
 mod lexicon;
 mod page;
+mod places;
 mod prices;
 mod signal_tokens;
 mod site;
 
+pub use analytics::{find_tracking_ids, TrackingId, TrackingNetwork};
+pub use contacts::{
+    find_contacts, warm_up, ContactKind, ContactPseudonym, ContactSignals, LinkageKey,
+    LinkageKeyLengthError,
+};
 pub use counter::find_ad_counter;
 pub use dates::{find_posted, parse_posted, PostedPrecision, PostedTime, DATE_LANGUAGES};
 pub use fold::{fold, is_word_character};
@@ -27,6 +35,7 @@ pub use lexicon::{
     TermId,
 };
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
+pub use places::{find_place, gazetteer_size, scope_class, Place, ScopeClass};
 pub use prices::{find_prices, Currency, Price, PriceUnit};
 pub use site::{aggregate_site, SiteIndicators};
 
