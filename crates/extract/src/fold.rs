@@ -10,27 +10,38 @@
 //! sides become the same mix of letters. A fold never changes the number of
 //! words, so word boundaries survive it.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// The matching skeleton of `text`.
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     let mut pending_space = false;
-    for character in text.nfd() {
-        if is_combining_mark(character) {
-            continue;
-        }
+    let mut push = |character: char, folded: &mut String| {
         if character.is_whitespace() {
             pending_space = !folded.is_empty();
-            continue;
+            return;
         }
         if pending_space {
             folded.push(' ');
             pending_space = false;
         }
-        for lower in character.to_lowercase() {
-            folded.push(look_alike(lower));
+        if character.is_ascii() {
+            folded.push(character.to_ascii_lowercase());
+        } else {
+            for lower in character.to_lowercase() {
+                folded.push(look_alike(lower));
+            }
         }
+    };
+    for character in text.chars() {
+        // ASCII has no decomposition: the fast path for most of a page.
+        if character.is_ascii() {
+            push(character, &mut folded);
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(character, |part| {
+            if !is_combining_mark(part) {
+                push(part, &mut folded);
+            }
+        });
     }
     folded
 }
