@@ -27,7 +27,7 @@ pub struct CaptureSelection {
 impl CaptureSelection {
     /// Whether `capture` is selected.
     pub fn matches(&self, capture: &CaptureRecord) -> bool {
-        (self.sites.is_empty() || self.sites.iter().any(|site| *site == capture.site_id))
+        (self.sites.is_empty() || self.sites.contains(&capture.site_id))
             && self.run.is_none_or(|run| run == capture.run_id)
             && self.since.is_none_or(|since| capture.fetched_at >= since)
             && self.until.is_none_or(|until| capture.fetched_at < until)
