@@ -30,8 +30,8 @@ pub use crate::codes::{CountryCode, SiteCategory, UnknownSiteCategory};
 pub use crate::diagnostic::{Diagnostic, LoadError, Severity};
 pub use crate::listing::{normalise_url, ListingPattern, ListingPatternError};
 pub use crate::model::{
-    Config, CrawlerSettings, ExtractionProfile, Loaded, NetworkSettings, PolitenessSettings,
-    SiteSpec, StoreSettings,
+    Config, CrawlerSettings, EvidenceSettings, ExtractionProfile, Loaded, NetworkSettings,
+    PolitenessSettings, SiteSpec, StoreSettings,
 };
 
 /// Parses and validates config text. `path` names the file in diagnostics
