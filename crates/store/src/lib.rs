@@ -188,7 +188,8 @@ impl Store {
     }
 
     /// Starts a run and returns its record (state `Running`); the run record
-    /// and its `run-started` custody entry are written together.
+    /// and its `run-started` custody entry are written together, durable on
+    /// return.
     pub fn begin_run(
         &self,
         trigger: RunTrigger,
@@ -224,8 +225,8 @@ impl Store {
     }
 
     /// Ends a run: writes its final record (state and `finished_at` set by
-    /// the caller) and its `run-finished` custody entry together, then makes
-    /// everything durable.
+    /// the caller) and its `run-finished` custody entry together; durable on
+    /// return, as every custody entry is.
     pub fn finish_run(&self, run: &RunRecord) -> Result<CustodyEntry, StoreError> {
         let event = CustodyEvent::RunFinished {
             run_id: run.id,
@@ -233,9 +234,7 @@ impl Store {
             config_digest: run.config_digest.clone(),
             captures: run.sites.values().map(|site| site.captures).sum(),
         };
-        let entry = self.write_run_with_custody(run, event)?;
-        self.flush()?;
-        Ok(entry)
+        self.write_run_with_custody(run, event)
     }
 
     fn write_run_with_custody(
@@ -246,13 +245,17 @@ impl Store {
         let key = run.id.to_be_bytes();
         // Invariant: record types are plain data that always serializes.
         let bytes = serde_json::to_vec(run).expect("store records serialize");
-        let _writer = self.lock_custody();
-        (&self.runs, &self.custody, &self.meta)
-            .transaction(|(runs, custody, meta)| {
-                runs.insert(&key, bytes.as_slice())?;
-                self.append_custody(custody, meta, event.clone())
-            })
-            .map_err(|error| self.transaction_error(error))
+        let entry = {
+            let _writer = self.lock_custody();
+            (&self.runs, &self.custody, &self.meta)
+                .transaction(|(runs, custody, meta)| {
+                    runs.insert(&key, bytes.as_slice())?;
+                    self.append_custody(custody, meta, event.clone())
+                })
+                .map_err(|error| self.transaction_error(error))?
+        };
+        self.flush()?;
+        Ok(entry)
     }
 
     /// Writes `run` over its earlier version.
