@@ -757,14 +757,16 @@ fn check_signature(digest: &DataPackageDigest, trusted: Option<&VerifyingKey>) -
     };
     let embedded = match parse_public_key(&signature.public_key) {
         Ok(key) => key,
-        Err(error) => return Verdict::failed("signature", error.to_string()),
+        Err(error) => {
+            return Verdict::failed("signature", format!("{DIGEST_PATH} names a {error}"))
+        }
     };
     if let Some(trusted) = trusted {
         if trusted != &embedded {
             return Verdict::failed(
                 "signature",
                 format!(
-                    "the package was signed by {}, not by the trusted key {}",
+                    "{DIGEST_PATH} says the package was signed by {}, not by the trusted key {}",
                     signature.public_key,
                     public_key_text(trusted)
                 ),
@@ -777,7 +779,7 @@ fn check_signature(digest: &DataPackageDigest, trusted: Option<&VerifyingKey>) -
         return Verdict::failed(
             "signature",
             format!(
-                "the Ed25519 signature does not hold for package digest {}",
+                "the Ed25519 signature in {DIGEST_PATH} does not hold for package digest {}",
                 digest.hash
             ),
         );
