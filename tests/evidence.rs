@@ -145,6 +145,22 @@ async fn crawl_export_verify_round_trip() {
 
     let store = cartograph(&["verify", "--store", "--config", under_test.config()]).await;
     assert_exit(&store, 0);
+    // A config pointing at no store is an error, not an empty store verified.
+    let elsewhere = under_test.directory.path().join("elsewhere.toml");
+    let config_text = std::fs::read_to_string(&under_test.config_path).unwrap();
+    std::fs::write(
+        &elsewhere,
+        config_text.replace("\"data\"", "\"no-store-here\""),
+    )
+    .unwrap();
+    let missing = cartograph(&["verify", "--store", "--config", elsewhere.to_str().unwrap()]).await;
+    assert_exit(&missing, 1);
+    assert!(
+        text(&missing.stderr).contains("no store at"),
+        "{}",
+        text(&missing.stderr)
+    );
+    assert!(!under_test.directory.path().join("no-store-here").exists());
 
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();

@@ -52,6 +52,7 @@ pub(crate) fn run(
             key.path.display()
         );
     }
+    crate::verify::require_store(&config.store.path)?;
     let store = Store::open(&config.store.path).with_context(|| {
         format!(
             "failed to open the store at {}",

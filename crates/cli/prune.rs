@@ -29,6 +29,7 @@ pub(crate) fn run(config_path: &Path, older_than: Option<&str>) -> anyhow::Resul
     };
     let cutoff = chrono::Utc::now()
         - chrono::Duration::from_std(duration).context("the duration is too long")?;
+    crate::verify::require_store(&config.store.path)?;
     let store = Store::open(&config.store.path).with_context(|| {
         format!(
             "failed to open the store at {}",

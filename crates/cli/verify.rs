@@ -27,6 +27,7 @@ pub(crate) fn run(
             let Some(config) = load(config_path)? else {
                 return Ok(exit::CONFIG_INVALID);
             };
+            crate::verify::require_store(&config.store.path)?;
             let store = Store::open(&config.store.path).with_context(|| {
                 format!(
                     "failed to open the store at {}",
@@ -37,6 +38,20 @@ pub(crate) fn run(
         }
     };
     Ok(report(&verdicts))
+}
+
+/// Fails unless a store exists at `path`: commands that read evidence must
+/// not quietly create an empty store (and report it intact) when the config
+/// points elsewhere.
+pub(crate) fn require_store(path: &Path) -> anyhow::Result<()> {
+    if path.join("db").exists() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "no store at {}: check [store] path in the config, or crawl first",
+            path.display()
+        )
+    }
 }
 
 /// `--pubkey` is the key itself or a file holding it.
