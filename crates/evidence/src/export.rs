@@ -402,6 +402,14 @@ impl<'store> PackageWriter<'store> {
             ("WARC-Date", date.clone()),
             ("WARC-Target-URI", capture.url.clone()),
         ];
+        if let Some(address) = capture
+            .response
+            .as_ref()
+            .and_then(|response| response.remote_ip.as_ref())
+        {
+            // The address the request went to: the one that answered.
+            fields.push(("WARC-IP-Address", address.clone()));
+        }
         if capture.response.is_some() {
             fields.push(("WARC-Concurrent-To", response_id.clone()));
         }
