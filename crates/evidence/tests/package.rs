@@ -1,7 +1,9 @@
 //! Export and verify against a store built through its API: every kind of
 //! capture (page, robots.txt, redirect hop, 304 revisit, transport failure)
 //! round-trips, and a changed byte in any file of the package, in the
-//! custody segment or in the signature is found and named.
+//! custody segment or in the signature is found and named. The full export
+//! is left at `target/ci-artifacts/sample.wacz` for `.ci/run`'s outside
+//! checks.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -222,6 +224,11 @@ fn an_export_verifies_and_is_recorded_in_the_custody_log() {
     let verification = verify_package(&exported.package, Some(&exported.public_key));
     assert!(verification.passed(), "{:#?}", verification.verdicts);
     assert_eq!(verification.capture_ids.len(), 6);
+    // `.ci/run` hands this package (revisit, redirect hop and transport
+    // failure included) to warcio and py-wacz too.
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/ci-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    std::fs::copy(&exported.package, artifacts.join("sample.wacz")).unwrap();
     for subject in [
         "file archive/data.warc.gz",
         "file indexes/index.cdxj",
