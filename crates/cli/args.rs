@@ -63,6 +63,62 @@ pub(crate) enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Write the selected captures as a signed WACZ evidence package.
+    Export {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The package to write (`.wacz`).
+        #[arg(long, value_name = "FILE.wacz")]
+        out: PathBuf,
+        /// Only captures of this site (repeatable).
+        #[arg(long = "site", value_name = "ID")]
+        sites: Vec<String>,
+        /// Only captures of this run.
+        #[arg(long, value_name = "ID")]
+        run: Option<u64>,
+        /// Only captures fetched at or after this time (RFC 3339, or a UTC date).
+        #[arg(long, value_name = "T")]
+        since: Option<String>,
+        /// Only captures fetched before this time (RFC 3339, or a UTC date).
+        #[arg(long, value_name = "T")]
+        until: Option<String>,
+        /// Only captures whose URL starts with this text.
+        #[arg(long, value_name = "P")]
+        url_prefix: Option<String>,
+        /// Only captures made for this case.
+        #[arg(long = "case", value_name = "LABEL")]
+        case_label: Option<String>,
+        /// Who makes the export (default: the login name).
+        #[arg(long, value_name = "NAME")]
+        operator: Option<String>,
+    },
+    /// Check an evidence package offline, or with --store the whole store.
+    Verify {
+        /// The package to check.
+        #[arg(
+            value_name = "FILE.wacz",
+            required_unless_present = "store",
+            conflicts_with = "store"
+        )]
+        package: Option<PathBuf>,
+        /// The signer's public key (`ed25519:BASE64`, or a file holding it).
+        #[arg(long, value_name = "KEY", conflicts_with = "store")]
+        pubkey: Option<String>,
+        /// Re-hash every blob and walk the whole custody chain of the store.
+        #[arg(long)]
+        store: bool,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Remove captures past retention and the blobs no longer referenced.
+    Prune {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Remove captures fetched longer ago than this (`365d`); default:
+        /// `[evidence] retention` of the config.
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<String>,
+    },
     /// Serve the synthetic farm for manual exploration and benchmarks.
     Farm {
         /// Number of synthetic sites.

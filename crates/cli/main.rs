@@ -8,9 +8,12 @@ mod crawl;
 mod demo;
 mod exit;
 mod explain;
+mod export;
 mod farm;
 mod indicators;
 mod progress;
+mod prune;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -30,6 +33,36 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::CheckConfig { config } => check_config::run(&config.path),
         Command::Indicators { config, format } => indicators::run(&config.path, format),
+        Command::Export {
+            config,
+            out,
+            sites,
+            run,
+            since,
+            until,
+            url_prefix,
+            case_label,
+            operator,
+        } => export::run(
+            &config.path,
+            &out,
+            export::SelectionArgs {
+                sites,
+                run,
+                since,
+                until,
+                url_prefix,
+                case_label,
+            },
+            operator,
+        ),
+        Command::Verify {
+            package,
+            pubkey,
+            store,
+            config,
+        } => verify::run(package.as_deref(), pubkey.as_deref(), store, &config.path),
+        Command::Prune { config, older_than } => prune::run(&config.path, older_than.as_deref()),
         command => runtime().and_then(|runtime| runtime.block_on(run_async(command))),
     };
     match outcome {
@@ -62,7 +95,11 @@ async fn run_async(command: Command) -> anyhow::Result<u8> {
             day,
             write_config,
         } => farm::run(sites, seed, port, day, write_config.as_deref()).await,
-        Command::CheckConfig { .. } | Command::Indicators { .. } => {
+        Command::CheckConfig { .. }
+        | Command::Indicators { .. }
+        | Command::Export { .. }
+        | Command::Verify { .. }
+        | Command::Prune { .. } => {
             unreachable!("synchronous commands are dispatched in main")
         }
     }

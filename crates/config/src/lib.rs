@@ -32,8 +32,8 @@ pub use crate::listing::{
     normalise_url, normalise_url_dropping, ListingPattern, ListingPatternError,
 };
 pub use crate::model::{
-    Config, CrawlerSettings, ExtractionProfile, Loaded, NetworkSettings, PolitenessSettings,
-    SiteSpec, StoreSettings,
+    Config, CrawlerSettings, EvidenceSettings, ExtractionProfile, Loaded, NetworkSettings,
+    PolitenessSettings, SiteSpec, StoreSettings,
 };
 
 /// Parses and validates config text. `path` names the file in diagnostics

@@ -35,6 +35,8 @@ pub struct Config {
     pub store: StoreSettings,
     /// Which addresses may be contacted, and test overrides of DNS.
     pub network: NetworkSettings,
+    /// How evidence packages are signed and how long captures are kept.
+    pub evidence: EvidenceSettings,
     /// The whitelist, in file order; expired entries are kept (and skipped by
     /// the crawler) so reports can still name them.
     pub sites: Vec<SiteSpec>,
@@ -121,6 +123,19 @@ pub struct StoreSettings {
     /// directory when it was written relative, so it does not depend on the
     /// working directory of whoever runs cartograph.
     pub path: PathBuf,
+}
+
+/// The `[evidence]` table.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceSettings {
+    /// The Ed25519 signing key file, resolved against the config file's
+    /// directory; created (mode 0600) by the first export, so the unit's
+    /// packages are all signed by one key it keeps.
+    pub signing_key: PathBuf,
+    /// How long captures are kept; `cartograph prune` without
+    /// `--older-than` removes captures older than this. None keeps them.
+    #[serde(serialize_with = "serialize_optional_duration")]
+    pub retention: Option<Duration>,
 }
 
 /// The `[network]` table.

@@ -51,6 +51,7 @@ pub(crate) const TOP_LEVEL: TableSchema = TableSchema {
         key("store", "[store]"),           // where captures and indicators go
         key("network", "[network]"),       // address policy and test overrides
         key("site", "[[site]]"),           // the whitelist, one table per site
+        key("evidence", "[evidence]"),     // signing key and retention of the evidence
     ],
 };
 
@@ -128,6 +129,14 @@ pub(crate) const SITE_PROFILE: TableSchema = TableSchema {
     ],
 };
 
+pub(crate) const EVIDENCE: TableSchema = TableSchema {
+    title: "[evidence]",
+    keys: &[
+        key("signing_key", r#""keys/signing.key""#), // Ed25519 key file, relative to the config file
+        key("retention", r#""365d""#),               // captures older than this are pruned
+    ],
+};
+
 /// Every table, so that a key written in the wrong table can be pointed to
 /// the right one.
 pub(crate) const ALL_TABLES: &[&TableSchema] = &[
@@ -138,4 +147,5 @@ pub(crate) const ALL_TABLES: &[&TableSchema] = &[
     &NETWORK,
     &SITE,
     &SITE_PROFILE,
+    &EVIDENCE,
 ];

@@ -14,10 +14,11 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{DiagnosticSink, LoadError, Severity};
 use crate::model::{
-    Config, CrawlerSettings, Loaded, NetworkSettings, PolitenessSettings, StoreSettings,
+    Config, CrawlerSettings, EvidenceSettings, Loaded, NetworkSettings, PolitenessSettings,
+    StoreSettings,
 };
 use crate::reader::{Located, SubTable, TableReader};
-use crate::schema::{TableSchema, CRAWLER, NETWORK, POLITENESS, SITE, STORE, TOP_LEVEL};
+use crate::schema::{TableSchema, CRAWLER, EVIDENCE, NETWORK, POLITENESS, SITE, STORE, TOP_LEVEL};
 use crate::site::{site_spec, SiteRules};
 
 /// Hosts crawled at once when `[crawler]` does not say.
@@ -60,6 +61,9 @@ pub(crate) const DEFAULT_TRACKING_PARAMETERS: &[&str] = &[
 ];
 /// Store directory, relative to the config file, when `[store]` does not say.
 pub(crate) const DEFAULT_STORE_PATH: &str = "data";
+/// Signing key file, relative to the config file, when `[evidence]` does
+/// not say.
+pub(crate) const DEFAULT_SIGNING_KEY_PATH: &str = "keys/signing.key";
 /// The shortest interval a real site may be given; only a config that allows
 /// private addresses (the synthetic farm on loopback) may go below it.
 pub(crate) const MIN_INTERVAL_FLOOR: Duration = Duration::from_secs(1);
@@ -93,6 +97,8 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
         .and_then(|reader| politeness_settings(&reader, allow_private_addresses, &mut sink));
     let store = sub_table(&root, "store", &STORE, &empty_table, &mut sink)
         .and_then(|reader| store_settings(&reader, path, &mut sink));
+    let evidence = sub_table(&root, "evidence", &EVIDENCE, &empty_table, &mut sink)
+        .and_then(|reader| evidence_settings(&reader, path, &mut sink));
     let rules = SiteRules {
         today,
         allow_private_addresses,
@@ -101,8 +107,10 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
 
     let has_errors = sink.has_errors();
     let diagnostics = sink.into_diagnostics();
-    match (crawler, politeness, store, network) {
-        (Some(crawler), Some(politeness), Some(store), Some(network)) if !has_errors => {
+    match (crawler, politeness, store, network, evidence) {
+        (Some(crawler), Some(politeness), Some(store), Some(network), Some(evidence))
+            if !has_errors =>
+        {
             let warnings = diagnostics
                 .into_iter()
                 .filter(|diagnostic| diagnostic.severity == Severity::Warning)
@@ -114,6 +122,7 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
                 politeness,
                 store,
                 network,
+                evidence,
                 sites,
             };
             Ok(Loaded { config, warnings })
@@ -340,6 +349,38 @@ fn store_settings(
         written
     };
     Some(StoreSettings { path })
+}
+
+fn evidence_settings(
+    reader: &TableReader<'_, '_>,
+    config_path: &Path,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<EvidenceSettings> {
+    let written = if reader.has("signing_key") {
+        reader
+            .non_empty_string("signing_key", sink)
+            .map(|located| PathBuf::from(located.value))
+    } else {
+        Some(PathBuf::from(DEFAULT_SIGNING_KEY_PATH))
+    };
+    let signing_key = written.map(|written| {
+        if written.is_relative() {
+            config_path.parent().unwrap_or(Path::new("")).join(written)
+        } else {
+            written
+        }
+    });
+    let retention = if reader.has("retention") {
+        reader
+            .duration("retention", sink)
+            .map(|located| Some(located.value))
+    } else {
+        Some(None)
+    };
+    Some(EvidenceSettings {
+        signing_key: signing_key?,
+        retention: retention?,
+    })
 }
 
 fn network_settings(

@@ -723,3 +723,34 @@ fn every_prefix_of_the_example_is_handled_without_panicking() {
         }
     }
 }
+
+#[test]
+fn evidence_settings_resolve_against_the_config_file_and_default_sensibly() {
+    let base =
+        "[crawler]\nuser_agent = \"cartograph\"\ncontact = \"https://example.org/crawler\"\n";
+    let config = parse_ok(base, "/etc/cartograph/c.toml").config;
+    assert_eq!(
+        config.evidence.signing_key,
+        PathBuf::from("/etc/cartograph/keys/signing.key")
+    );
+    assert_eq!(config.evidence.retention, None);
+    let text =
+        format!("{base}\n[evidence]\nsigning_key = \"/secure/unit.key\"\nretention = \"365d\"\n");
+    let config = parse_ok(&text, "/etc/cartograph/c.toml").config;
+    assert_eq!(
+        config.evidence.signing_key,
+        PathBuf::from("/secure/unit.key")
+    );
+    assert_eq!(
+        config.evidence.retention,
+        Some(Duration::from_secs(365 * 24 * 3600))
+    );
+    let text = format!("{base}\n[evidence]\nretention = \"a year\"\nsigning_kee = \"k\"\n");
+    let diagnostics = match parse(&text, Path::new("c.toml"), today()) {
+        Ok(_) => panic!("a bad retention must not load"),
+        Err(error) => rendered(&diagnostics_of(&error)),
+    };
+    assert!(diagnostics.contains("c.toml:6:"), "{diagnostics}");
+    assert!(diagnostics.contains("retention"), "{diagnostics}");
+    assert!(diagnostics.contains("signing_key"), "{diagnostics}");
+}

@@ -257,11 +257,8 @@ async fn finish(
         run.clone()
     };
     let store = store.clone();
-    blocking(move || {
-        store.put_run(&snapshot)?;
-        store.flush()
-    })
-    .await
+    // The final record and its run-finished custody entry, then a flush.
+    blocking(move || store.finish_run(&snapshot).map(|_| ())).await
 }
 
 /// Runs a blocking store call off the async threads.

@@ -89,6 +89,53 @@ impl BlobStore {
         Ok(digest)
     }
 
+    /// Decompresses the blob of `digest` and returns the SHA-256 of what
+    /// comes out, streaming: the blob is never held whole in memory.
+    pub(crate) fn rehash(&self, digest: &str) -> io::Result<String> {
+        let file = fs::File::open(self.path_of(digest))?;
+        let mut decoder = zstd::Decoder::new(file)?;
+        let mut hasher = HashingWriter(Sha256::new());
+        io::copy(&mut decoder, &mut hasher)?;
+        Ok(hex::encode(hasher.0.finalize()))
+    }
+
+    /// Every file under the blob directory: `(digest, path)` for blob files
+    /// (`None` as digest for stray temporary files).
+    pub(crate) fn files(&self) -> io::Result<Vec<(Option<String>, PathBuf)>> {
+        let mut found = Vec::new();
+        for prefix in fs::read_dir(&self.root)? {
+            let prefix = prefix?;
+            if !prefix.file_type()?.is_dir() {
+                found.push((None, prefix.path()));
+                continue;
+            }
+            let prefix_name = prefix.file_name().to_string_lossy().into_owned();
+            for file in fs::read_dir(prefix.path())? {
+                let path = file?.path();
+                let name = path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let digest = name
+                    .strip_suffix(".zst")
+                    .filter(|rest| !rest.starts_with('.'))
+                    .map(|rest| format!("{prefix_name}{rest}"));
+                found.push((digest, path));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Removes the blob of `digest`; a blob already gone is not an error.
+    pub(crate) fn remove(&self, digest: &str) -> Result<(), StoreError> {
+        let path = self.path_of(digest);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(source) if source.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(StoreError::Io { path, source }),
+        }
+    }
+
     /// Reads and decompresses the blob of `digest`.
     pub(crate) fn get(&self, digest: &str) -> Result<Vec<u8>, StoreError> {
         let path = self.path_of(digest);
@@ -103,5 +150,19 @@ impl BlobStore {
             path: path.clone(),
             source,
         })
+    }
+}
+
+/// An `io::Write` that only hashes.
+struct HashingWriter(Sha256);
+
+impl Write for HashingWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }

@@ -10,30 +10,57 @@
 //! Layout of a store directory:
 //! - `db/`: the sled database;
 //! - `blobs/ab/cdef….zst`: bodies, once per SHA-256 (see `blobs`).
+//!
+//! Every capture, run start and end, export and prune is also an entry of
+//! the hash-chained custody log (`custody`), written in the same sled
+//! transaction as the record it speaks for. `verify.rs` checks a whole
+//! store, `prune.rs` removes captures past retention, `selection.rs` says
+//! which captures an export covers.
 
 mod blobs;
+pub mod custody;
+mod prune;
 mod records;
 mod robots_cache;
+mod selection;
+#[cfg(feature = "tamper")]
+pub mod tamper;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
 pub use blobs::sha256_hex;
+pub use custody::{CustodyEntry, CustodyEvent, CustodySeq};
+pub use prune::PruneReport;
 pub use records::{
     BodyRef, CaptureId, CaptureKind, CaptureRecord, NewCapture, NewResponse, PageIndicatorsRecord,
     PolitenessRecord, RequestRecord, ResponseRecord, RunId, RunRecord, RunState, RunTrigger,
     SiteIndicatorsRecord, SiteRunRecord, SiteRunStatus,
 };
 pub use robots_cache::RobotsCacheRecord;
+pub use selection::CaptureSelection;
+pub use verify::{StoreVerification, Verdict};
+
+use std::sync::Mutex;
 
 use blobs::BlobStore;
+use custody::{CustodyEntry as Entry, GENESIS_HASH};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use sled::transaction::{
+    ConflictableTransactionError, ConflictableTransactionResult, TransactionError,
+    TransactionalTree,
+};
+use sled::Transactional;
 
 /// Version of the store layout. Bump it when a record or key changes in a
-/// way older code cannot read.
-pub const SCHEMA_VERSION: u32 = 1;
+/// way older code cannot read. 2: the custody log.
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
+/// In `meta`: the sequence number and hash of the last custody entry, so a
+/// transaction can chain the next one (and a removed last entry is seen).
+const CUSTODY_HEAD_KEY: &[u8] = b"custody_head";
 
 /// Errors of the store. Every variant names the store or file involved.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +100,12 @@ pub enum StoreError {
     },
     #[error("run {0} does not exist")]
     NoSuchRun(RunId),
+    #[error("custody entry {seq} in store at {path} is damaged: {fault}")]
+    CustodyEntry {
+        path: PathBuf,
+        seq: CustodySeq,
+        fault: custody::EntryFault,
+    },
 }
 
 /// An open store. Cheap to share behind an `Arc`; sled is thread-safe.
@@ -80,13 +113,21 @@ pub enum StoreError {
 pub struct Store {
     root: PathBuf,
     db: sled::Db,
+    meta: sled::Tree,
     runs: sled::Tree,
     captures: sled::Tree,
     /// URL → id of its latest capture.
     captures_by_url: sled::Tree,
     page_indicators: sled::Tree,
     site_indicators: sled::Tree,
+    /// Custody entries under their big-endian sequence number.
+    custody: sled::Tree,
+    /// Capture id → sequence number of its custody entry.
+    custody_by_capture: sled::Tree,
     blobs: BlobStore,
+    /// Held while a custody entry is appended: sled would retry conflicting
+    /// transactions anyway, this keeps the chain's head uncontended.
+    custody_writer: Mutex<()>,
 }
 
 impl Store {
@@ -132,7 +173,11 @@ impl Store {
             captures_by_url: open_tree("captures_by_url")?,
             page_indicators: open_tree("page_indicators")?,
             site_indicators: open_tree("site_indicators")?,
+            custody: open_tree("custody")?,
+            custody_by_capture: open_tree("custody_by_capture")?,
             blobs: BlobStore::open(root.join("blobs"))?,
+            custody_writer: Mutex::new(()),
+            meta,
             db,
             root,
         };
@@ -144,7 +189,9 @@ impl Store {
         &self.root
     }
 
-    /// Starts a run and returns its record (state `Running`).
+    /// Starts a run and returns its record (state `Running`); the run record
+    /// and its `run-started` custody entry are written together, durable on
+    /// return.
     pub fn begin_run(
         &self,
         trigger: RunTrigger,
@@ -168,8 +215,49 @@ impl Store {
                 .map(|site| (site, SiteRunRecord::pending()))
                 .collect(),
         };
-        self.put_run(&run)?;
+        let event = CustodyEvent::RunStarted {
+            run_id: run.id,
+            trigger: run.trigger,
+            config_digest: run.config_digest.clone(),
+            case_label: run.case_label.clone(),
+            tool_version: run.tool_version.clone(),
+        };
+        self.write_run_with_custody(&run, event)?;
         Ok(run)
+    }
+
+    /// Ends a run: writes its final record (state and `finished_at` set by
+    /// the caller) and its `run-finished` custody entry together; durable on
+    /// return, as every custody entry is.
+    pub fn finish_run(&self, run: &RunRecord) -> Result<CustodyEntry, StoreError> {
+        let event = CustodyEvent::RunFinished {
+            run_id: run.id,
+            state: run.state,
+            config_digest: run.config_digest.clone(),
+            captures: run.sites.values().map(|site| site.captures).sum(),
+        };
+        self.write_run_with_custody(run, event)
+    }
+
+    fn write_run_with_custody(
+        &self,
+        run: &RunRecord,
+        event: CustodyEvent,
+    ) -> Result<CustodyEntry, StoreError> {
+        let key = run.id.to_be_bytes();
+        // Invariant: record types are plain data that always serializes.
+        let bytes = serde_json::to_vec(run).expect("store records serialize");
+        let entry = {
+            let _writer = self.lock_custody();
+            (&self.runs, &self.custody, &self.meta)
+                .transaction(|(runs, custody, meta)| {
+                    runs.insert(&key, bytes.as_slice())?;
+                    self.append_custody(custody, meta, event.clone())
+                })
+                .map_err(|error| self.transaction_error(error))?
+        };
+        self.flush()?;
+        Ok(entry)
     }
 
     /// Writes `run` over its earlier version.
@@ -187,7 +275,10 @@ impl Store {
         self.scan_json(&self.runs, &[], "run")
     }
 
-    /// Stores a capture: its body blob first (durable), then the record.
+    /// Stores a capture: its body blob first (durable), then, in one sled
+    /// transaction, the record, its by-URL index entry and its custody
+    /// entry; durable on return. A crash can leave an orphan blob, never a
+    /// record without its blob or without its custody entry.
     pub fn put_capture(&self, capture: NewCapture) -> Result<CaptureRecord, StoreError> {
         let response = match capture.response {
             Some(response) => {
@@ -229,11 +320,152 @@ impl Store {
             revisit_of: capture.revisit_of,
             redirected_from: capture.redirected_from,
         };
-        self.put_json(&self.captures, &record.id.to_be_bytes(), &record)?;
-        self.captures_by_url
-            .insert(record.url.as_bytes(), &record.id.to_be_bytes())
-            .map_err(|source| self.database_error(source))?;
+        let key = record.id.to_be_bytes();
+        // Invariant: record types are plain data that always serializes.
+        let bytes = serde_json::to_vec(&record).expect("store records serialize");
+        let event = CustodyEvent::Capture {
+            capture_id: record.id,
+            run_id: record.run_id,
+            site_id: record.site_id.clone(),
+            url: record.url.clone(),
+            fetched_at: record.fetched_at,
+            record_sha256: sha256_hex(&bytes),
+            body_sha256: record
+                .response
+                .as_ref()
+                .and_then(|response| response.body.as_ref())
+                .map(|body| body.sha256.clone()),
+        };
+        {
+            let _writer = self.lock_custody();
+            (
+                &self.captures,
+                &self.captures_by_url,
+                &self.custody,
+                &self.custody_by_capture,
+                &self.meta,
+            )
+                .transaction(|(captures, by_url, custody, by_capture, meta)| {
+                    captures.insert(&key, bytes.as_slice())?;
+                    by_url.insert(record.url.as_bytes(), &key)?;
+                    let entry = self.append_custody(custody, meta, event.clone())?;
+                    by_capture.insert(&key, &entry.seq.to_be_bytes())?;
+                    Ok(())
+                })
+                .map_err(|error| self.transaction_error(error))?;
+        }
+        self.flush()?;
         Ok(record)
+    }
+
+    /// Records a finished export in the custody log.
+    pub fn record_export(&self, event: CustodyEvent) -> Result<CustodyEntry, StoreError> {
+        let _writer = self.lock_custody();
+        let entry = (&self.custody, &self.meta)
+            .transaction(|(custody, meta)| self.append_custody(custody, meta, event.clone()))
+            .map_err(|error| self.transaction_error(error))?;
+        self.flush()?;
+        Ok(entry)
+    }
+
+    /// The custody entry `seq`, checked against itself.
+    pub fn custody_entry(&self, seq: CustodySeq) -> Result<Option<CustodyEntry>, StoreError> {
+        let bytes = self
+            .custody
+            .get(seq.to_be_bytes())
+            .map_err(|source| self.database_error(source))?;
+        bytes
+            .map(|bytes| {
+                Entry::from_bytes(&bytes).map_err(|fault| StoreError::CustodyEntry {
+                    path: self.root.clone(),
+                    seq,
+                    fault,
+                })
+            })
+            .transpose()
+    }
+
+    /// The sequence number of the custody entry of capture `id`.
+    pub fn custody_seq_of_capture(&self, id: CaptureId) -> Result<Option<CustodySeq>, StoreError> {
+        let seq = self
+            .custody_by_capture
+            .get(id.to_be_bytes())
+            .map_err(|source| self.database_error(source))?;
+        Ok(seq.and_then(|bytes| decode_u64(&bytes)))
+    }
+
+    /// Custody entries with sequence numbers in `range`, in order, each
+    /// checked against itself (not against its neighbours).
+    pub fn custody_entries(
+        &self,
+        range: std::ops::RangeInclusive<CustodySeq>,
+    ) -> impl Iterator<Item = Result<CustodyEntry, StoreError>> + '_ {
+        let (start, end) = range.into_inner();
+        self.custody
+            .range(start.to_be_bytes()..=end.to_be_bytes())
+            .map(move |item| {
+                let (key, bytes) = item.map_err(|source| self.database_error(source))?;
+                let seq = decode_u64(&key).unwrap_or(0);
+                Entry::from_bytes(&bytes).map_err(|fault| StoreError::CustodyEntry {
+                    path: self.root.clone(),
+                    seq,
+                    fault,
+                })
+            })
+    }
+
+    fn lock_custody(&self) -> std::sync::MutexGuard<'_, ()> {
+        // A panic while holding the guard cannot leave the chain half
+        // written (the transaction either committed or not): go on.
+        self.custody_writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Appends `event` after the current head, inside a transaction that
+    /// includes `custody` and `meta`.
+    fn append_custody(
+        &self,
+        custody: &TransactionalTree,
+        meta: &TransactionalTree,
+        event: CustodyEvent,
+    ) -> ConflictableTransactionResult<CustodyEntry, StoreError> {
+        let (last_seq, last_hash) = match meta.get(CUSTODY_HEAD_KEY)? {
+            Some(bytes) => {
+                let head: CustodyHead = serde_json::from_slice(&bytes).map_err(|source| {
+                    ConflictableTransactionError::Abort(StoreError::Corrupt {
+                        path: self.root.clone(),
+                        what: "custody head",
+                        source,
+                    })
+                })?;
+                (head.seq, head.hash)
+            }
+            None => (0, GENESIS_HASH.to_owned()),
+        };
+        let entry = Entry::seal(last_seq + 1, &last_hash, chrono::Utc::now(), event);
+        custody.insert(&entry.seq.to_be_bytes(), entry.to_bytes())?;
+        let head = CustodyHead {
+            seq: entry.seq,
+            hash: entry.hash.clone(),
+        };
+        // Invariant: the head is plain data that always serializes.
+        let head_bytes = serde_json::to_vec(&head).expect("custody head serializes");
+        meta.insert(CUSTODY_HEAD_KEY, head_bytes)?;
+        Ok(entry)
+    }
+
+    /// The last custody entry's sequence number and hash, as the store
+    /// remembers it.
+    fn custody_head(&self) -> Result<Option<CustodyHead>, StoreError> {
+        self.get_json(&self.meta, CUSTODY_HEAD_KEY, "custody head")
+    }
+
+    fn transaction_error(&self, error: TransactionError<StoreError>) -> StoreError {
+        match error {
+            TransactionError::Abort(error) => error,
+            TransactionError::Storage(source) => self.database_error(source),
+        }
     }
 
     /// The latest capture of `url` (for conditional requests).
@@ -396,6 +628,17 @@ impl Store {
             source,
         }
     }
+}
+
+/// The chain's head as kept in `meta`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct CustodyHead {
+    seq: CustodySeq,
+    hash: String,
+}
+
+fn decode_u64(bytes: &[u8]) -> Option<u64> {
+    <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
 }
 
 /// Key of a site's row for one run: the site id, a zero byte (ids never

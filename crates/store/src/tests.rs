@@ -202,3 +202,258 @@ fn walk_files(directory: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// A store with one finished run of `bodies.len()` captures.
+fn store_with_captures(directory: &Path, bodies: &[&[u8]]) -> (Store, Vec<CaptureRecord>) {
+    let store = Store::open(directory).unwrap();
+    let mut run = store
+        .begin_run(
+            RunTrigger::Manual,
+            "config-digest",
+            None,
+            ["site-a".to_owned()],
+            time(),
+        )
+        .unwrap();
+    let captures: Vec<CaptureRecord> = bodies
+        .iter()
+        .map(|body| store.put_capture(capture(run.id, body)).unwrap())
+        .collect();
+    run.state = RunState::Completed;
+    run.finished_at = Some(time());
+    store.finish_run(&run).unwrap();
+    (store, captures)
+}
+
+fn failures(store: &Store) -> Vec<String> {
+    store
+        .verify()
+        .unwrap()
+        .verdicts
+        .iter()
+        .filter(|verdict| !verdict.passed)
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn every_capture_and_run_boundary_is_a_chained_custody_entry() {
+    let directory = tempfile::tempdir().unwrap();
+    let (store, captures) = store_with_captures(directory.path(), &[b"one", b"two"]);
+    let entries: Vec<CustodyEntry> = store
+        .custody_entries(1..=u64::MAX)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let kinds: Vec<&str> = entries.iter().map(|entry| entry.event.kind()).collect();
+    assert_eq!(kinds, ["run-started", "capture", "capture", "run-finished"]);
+    assert_eq!(entries[0].previous_hash, custody::GENESIS_HASH);
+    for pair in entries.windows(2) {
+        assert_eq!(pair[1].previous_hash, pair[0].hash);
+        assert_eq!(pair[1].seq, pair[0].seq + 1);
+    }
+    match &entries[1].event {
+        CustodyEvent::Capture {
+            capture_id,
+            body_sha256,
+            record_sha256,
+            ..
+        } => {
+            assert_eq!(*capture_id, captures[0].id);
+            assert_eq!(body_sha256.as_deref(), Some(sha256_hex(b"one").as_str()));
+            let stored = store
+                .captures
+                .get(capture_id.to_be_bytes())
+                .unwrap()
+                .unwrap();
+            assert_eq!(*record_sha256, sha256_hex(&stored));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store.custody_seq_of_capture(captures[1].id).unwrap(),
+        Some(entries[2].seq)
+    );
+    match &entries[3].event {
+        CustodyEvent::RunFinished {
+            config_digest,
+            state,
+            ..
+        } => {
+            assert_eq!(config_digest, "config-digest");
+            assert_eq!(*state, RunState::Completed);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(failures(&store), Vec::<String>::new());
+}
+
+#[test]
+fn verify_names_a_changed_custody_entry_a_removed_one_and_a_changed_record() {
+    let directory = tempfile::tempdir().unwrap();
+    let (store, captures) = store_with_captures(directory.path(), &[b"one", b"two", b"three"]);
+
+    let original = store.custody.get(2_u64.to_be_bytes()).unwrap().unwrap();
+    let mut flipped = original.to_vec();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x01;
+    store.custody.insert(2_u64.to_be_bytes(), flipped).unwrap();
+    let found = failures(&store);
+    assert!(
+        found.iter().any(|line| line.contains("custody entry 2")),
+        "{found:?}"
+    );
+    store.custody.insert(2_u64.to_be_bytes(), original).unwrap();
+    assert_eq!(failures(&store), Vec::<String>::new());
+
+    store.custody.remove(3_u64.to_be_bytes()).unwrap();
+    let found = failures(&store);
+    assert!(
+        found
+            .iter()
+            .any(|line| line.contains("custody entry 3 is missing")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|line| line.contains(&format!("capture {}", captures[1].id))),
+        "{found:?}"
+    );
+
+    // The last entry removed: only the head the store keeps can tell.
+    let directory = tempfile::tempdir().unwrap();
+    let (store, _) = store_with_captures(directory.path(), &[b"one"]);
+    store.custody.remove(3_u64.to_be_bytes()).unwrap();
+    let found = failures(&store);
+    assert!(
+        found.iter().any(|line| line.contains("missing")),
+        "{found:?}"
+    );
+
+    // A capture record edited after the fact.
+    let directory = tempfile::tempdir().unwrap();
+    let (store, captures) = store_with_captures(directory.path(), &[b"one"]);
+    let mut record = captures[0].clone();
+    record.url = "http://a.test/elsewhere/".to_owned();
+    store
+        .captures
+        .insert(
+            record.id.to_be_bytes(),
+            serde_json::to_vec(&record).unwrap(),
+        )
+        .unwrap();
+    let found = failures(&store);
+    assert!(
+        found
+            .iter()
+            .any(|line| line.contains(&format!("capture {}", record.id))
+                && line.contains("no longer matches")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn verify_names_a_blob_with_a_changed_byte_and_reports_orphans_without_failing() {
+    let directory = tempfile::tempdir().unwrap();
+    let (store, captures) = store_with_captures(directory.path(), &[b"<html>evidence</html>"]);
+    let digest = captures[0]
+        .response
+        .as_ref()
+        .unwrap()
+        .body
+        .as_ref()
+        .unwrap()
+        .sha256
+        .clone();
+    // An orphan, as a crash between blob and record would leave.
+    store.blobs.put(b"never referenced").unwrap();
+    let verification = store.verify().unwrap();
+    assert!(verification.passed(), "{:?}", verification.verdicts);
+    assert!(verification
+        .verdicts
+        .iter()
+        .any(|verdict| verdict.subject == "orphan blobs"));
+
+    let path = store.blob_path(&digest);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 5;
+    bytes[last] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    let found = failures(&store);
+    assert!(
+        found
+            .iter()
+            .any(|line| line.contains(&format!("blob {digest}"))),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn prune_removes_old_captures_and_unreferenced_blobs_and_the_chain_still_verifies() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = Store::open(directory.path()).unwrap();
+    let run = store
+        .begin_run(RunTrigger::Manual, "c", None, [], time())
+        .unwrap();
+    let mut old = capture(run.id, b"old body");
+    old.fetched_at = time() - chrono::Duration::days(400);
+    let mut shared_old = capture(run.id, b"shared body");
+    shared_old.fetched_at = time() - chrono::Duration::days(400);
+    let old = store.put_capture(old).unwrap();
+    store.put_capture(shared_old).unwrap();
+    let recent = store.put_capture(capture(run.id, b"shared body")).unwrap();
+    store.blobs.put(b"orphan").unwrap();
+
+    let report = store
+        .prune("365d", time() - chrono::Duration::days(365))
+        .unwrap();
+    assert_eq!(report.captures_removed, 2);
+    // "old body" and the orphan; "shared body" is still named by `recent`.
+    assert_eq!(report.blobs_removed, 2);
+    assert!(store.capture(old.id).unwrap().is_none());
+    assert!(store.capture(recent.id).unwrap().is_some());
+    assert_eq!(
+        store
+            .read_body(recent.response.as_ref().unwrap().body.as_ref().unwrap())
+            .unwrap(),
+        b"shared body"
+    );
+    assert!(!store.blob_path(&sha256_hex(b"old body")).exists());
+    assert_eq!(report.entry.event.kind(), "prune");
+    assert_eq!(failures(&store), Vec::<String>::new());
+
+    // A capture removed without a prune is not.
+    store.captures.remove(recent.id.to_be_bytes()).unwrap();
+    let found = failures(&store);
+    assert!(
+        found
+            .iter()
+            .any(|line| line.contains("no prune removed it")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn captures_written_concurrently_keep_one_unbroken_chain() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(Store::open(directory.path()).unwrap());
+    let run = store
+        .begin_run(RunTrigger::Manual, "c", None, [], time())
+        .unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|thread| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for index in 0..10 {
+                    let body = format!("body {thread} {index}");
+                    store.put_capture(capture(run.id, body.as_bytes())).unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert_eq!(store.custody_entries(1..=u64::MAX).count(), 41);
+    assert_eq!(failures(&store), Vec::<String>::new());
+}
