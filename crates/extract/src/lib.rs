@@ -8,13 +8,22 @@
 //! follow. scraper's `Html` is neither `Send` nor `Sync`, so a page is parsed
 //! and reduced inside one call (async callers use `spawn_blocking`).
 
+mod decode;
 mod fold;
 mod page;
+mod records;
 mod site;
 
 pub use fold::{fold, is_word_character};
 pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
 pub use site::{aggregate_site, SiteIndicators};
+
+pub use decode::{decode_html, decode_html_with_tld_hint, CharsetSource, Decoded, PRESCAN_BYTES};
+pub use records::{
+    ad_id_in_url, find_cards, find_next_page, fingerprint_distance, is_probable_repost, similarity,
+    template_fingerprint, text_fingerprint, Card, CardSet, TemplateFingerprint,
+    REPOST_HAMMING_THRESHOLD, TEMPLATE_FINGERPRINT_SLOTS,
+};
 
 /// Version of the extraction rules. Stored with every indicator row so that
 /// indicators made by an older extractor can be told apart and derived again
