@@ -105,16 +105,26 @@ pub struct Card {
 
 /// Finds the ad cards of a parsed listing page at `page_url`.
 pub fn find_cards(document: &Html, page_url: &Url, profile: Option<&ExtractionProfile>) -> CardSet {
-    let base = base_url(document, page_url);
     let mut warnings = Vec::new();
     if let Some(profile) = profile {
+        let base = base_url(document, page_url);
         let cards = profile::cards_by_profile(document, profile, &base, &mut warnings);
         if !cards.is_empty() {
             return card_set(ExtractionMethod::Profile, 1.0, cards, warnings);
         }
         warnings.push("profile selector matched no ad cards; generic detection used".to_owned());
     }
+    // One walk of the page serves the generic finder, the `<base>` lookup
+    // and the JSON-LD scripts (a selector walk each would cost as much).
     let outline = outline::Outline::build(document);
+    let base = outline
+        .nodes
+        .iter()
+        .filter(|node| node.element.value().name() == "base")
+        .find_map(|node| node.element.value().attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page_url.clone());
     let detected = generic::find_records(&outline, &base);
     let generic_cards: Vec<Card> = detected
         .as_ref()
@@ -124,13 +134,23 @@ pub fn find_cards(document: &Html, page_url: &Url, profile: Option<&ExtractionPr
                 .iter()
                 .map(|record| {
                     let element = outline.nodes[record.index].element;
-                    card_from_element(element, &base, record.link.clone(), CardFields::default())
+                    card_from_parts(
+                        element,
+                        record.hrefs.clone(),
+                        record.link.clone(),
+                        CardFields::default(),
+                    )
                 })
                 .collect()
         })
         .unwrap_or_default();
 
-    let json_ld_items = json_ld::item_list(document, &base);
+    let scripts = outline
+        .nodes
+        .iter()
+        .map(|node| node.element)
+        .filter(|element| element.value().name() == "script");
+    let json_ld_items = json_ld::item_list(scripts, &base);
     if !json_ld_items.is_empty() {
         let (cards, confidence) = json_ld::cards_from_items(json_ld_items, &generic_cards);
         return card_set(ExtractionMethod::JsonLd, confidence, cards, warnings);
@@ -197,8 +217,17 @@ pub(crate) fn card_from_element(
     link: Option<Url>,
     fields: CardFields,
 ) -> Card {
+    card_from_parts(element, element_hrefs(element, base), link, fields)
+}
+
+/// A card from its element and its links, already resolved.
+fn card_from_parts(
+    element: ElementRef<'_>,
+    hrefs: Vec<Url>,
+    link: Option<Url>,
+    fields: CardFields,
+) -> Card {
     let text = visible_text(element);
-    let hrefs = element_hrefs(element, base);
     let link = link.or_else(|| hrefs.first().cloned());
     let ad_key = match &link {
         Some(url) => AdKey::from_url(url),
@@ -219,6 +248,13 @@ pub(crate) fn card_from_element(
 /// The visible text of an element: text nodes outside `script`, `style`
 /// and the like, joined by single spaces.
 pub(crate) fn visible_text(element: ElementRef<'_>) -> String {
+    visible_text_capped(element, usize::MAX)
+}
+
+/// [`visible_text`], stopping once it holds more than `max_bytes`: labels
+/// (a "next" link, a page number) are short, and a hostile page must not
+/// make every label check read the whole page.
+pub(crate) fn visible_text_capped(element: ElementRef<'_>, max_bytes: usize) -> String {
     let mut text = String::new();
     let mut hidden_depth = 0usize;
     for edge in element.traverse() {
@@ -233,6 +269,9 @@ pub(crate) fn visible_text(element: ElementRef<'_>) -> String {
                             text.push(' ');
                         }
                         text.push_str(word);
+                    }
+                    if text.len() > max_bytes {
+                        break;
                     }
                 }
                 _ => {}
@@ -258,6 +297,7 @@ fn is_opaque(name: &str) -> bool {
 /// without repeats, in order.
 pub(crate) fn element_hrefs(element: ElementRef<'_>, base: &Url) -> Vec<Url> {
     let mut hrefs: Vec<Url> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let anchors = std::iter::once(element)
         .chain(element.descendent_elements())
         .filter(|candidate| candidate.value().name() == "a");
@@ -269,7 +309,7 @@ pub(crate) fn element_hrefs(element: ElementRef<'_>, base: &Url) -> Vec<Url> {
         else {
             continue;
         };
-        if !hrefs.contains(&url) {
+        if seen.insert(url.as_str().to_owned()) {
             hrefs.push(url);
         }
     }

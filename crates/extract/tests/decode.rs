@@ -8,9 +8,11 @@ use encoding_rs::{Encoding, ISO_8859_2, KOI8_R, UTF_8, WINDOWS_1250, WINDOWS_125
 
 const RUSSIAN: &str = "Объявления в Москве: Анна, 27 лет, приятная собеседница для ужина и прогулок по центру города. \
 Цена договорная, звонить вечером. Новая анкета, фото настоящие, встречи только в городе.";
-const UKRAINIAN: &str = "Оголошення у Києві: Марія, 29 років, супровід на вечерю та прогулянки містом. \
+const UKRAINIAN: &str =
+    "Оголошення у Києві: Марія, 29 років, супровід на вечерю та прогулянки містом. \
 Ціна за годину, дзвоніть увечері. Нова анкета, справжні фото, зустрічі лише в місті.";
-const POLISH: &str = "Ogłoszenia w Łodzi: Zuzanna, 26 lat, towarzyszka na kolację i spacery po mieście. \
+const POLISH: &str =
+    "Ogłoszenia w Łodzi: Zuzanna, 26 lat, towarzyszka na kolację i spacery po mieście. \
 Cena za godzinę, dzwoń wieczorem. Świeże zdjęcia, spotkania tylko w śródmieściu, źródło zaufane.";
 const CZECH: &str = "Inzeráty v Brně: Tereza, 28 let, společnice na večeři a procházky městem. \
 Cena za hodinu, volejte večer. Nový inzerát, skutečné fotografie, schůzky jen ve městě, řádně ověřeno.";
@@ -31,7 +33,12 @@ struct Case<'a> {
     tld: Option<&'a str>,
 }
 
-fn check(case: Case<'_>, expected_encoding: &str, expected_source: CharsetSource, expected_text: &str) {
+fn check(
+    case: Case<'_>,
+    expected_encoding: &str,
+    expected_source: CharsetSource,
+    expected_text: &str,
+) {
     let headers: Vec<(String, String)> = case
         .headers
         .iter()
@@ -84,7 +91,10 @@ fn declared_charsets_are_honoured() {
             headers: &content_type("text/html"),
             body: encode(
                 ISO_8859_2,
-                &page(CZECH, "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-2\">"),
+                &page(
+                    CZECH,
+                    "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-2\">",
+                ),
             ),
             tld: None,
         },
@@ -99,7 +109,10 @@ fn declared_charsets_are_honoured() {
             headers: &[],
             body: encode(
                 WINDOWS_1251,
-                &page(UKRAINIAN, &format!("{long_comment}<meta charset=windows-1251>")),
+                &page(
+                    UKRAINIAN,
+                    &format!("{long_comment}<meta charset=windows-1251>"),
+                ),
             ),
             tld: None,
         },
@@ -216,7 +229,10 @@ fn wrong_declarations_fall_back_to_detection() {
     let declared_utf8 = [("Content-Type", "text/html; charset=UTF-8")];
     let body = encode(WINDOWS_1251, &page(RUSSIAN, ""));
     let naive = UTF_8.decode_without_bom_handling(&body).0;
-    assert!(naive.matches('\u{FFFD}').count() > 50, "the declaration is really wrong");
+    assert!(
+        naive.matches('\u{FFFD}').count() > 50,
+        "the declaration is really wrong"
+    );
     check(
         Case {
             headers: &declared_utf8,
@@ -242,7 +258,10 @@ fn wrong_declarations_fall_back_to_detection() {
     // valid in both); a UTF-8 page with one damaged byte keeps its label.
     let mut damaged = page(POLISH, "").into_bytes();
     damaged.insert(40, 0xFF);
-    let decoded = decode_html(&[("Content-Type".into(), "text/html; charset=utf-8".into())], &damaged);
+    let decoded = decode_html(
+        &[("Content-Type".into(), "text/html; charset=utf-8".into())],
+        &damaged,
+    );
     assert_eq!(decoded.source, CharsetSource::Header);
     assert_eq!(decoded.encoding, "UTF-8");
     assert_eq!(decoded.replacements, 1);
@@ -250,7 +269,10 @@ fn wrong_declarations_fall_back_to_detection() {
 
 #[test]
 fn unknown_labels_and_odd_tlds_are_survived() {
-    let body = encode(WINDOWS_1251, &page(RUSSIAN, "<meta charset=no-such-charset>"));
+    let body = encode(
+        WINDOWS_1251,
+        &page(RUSSIAN, "<meta charset=no-such-charset>"),
+    );
     let decoded = decode_html_with_tld_hint(
         &[("content-type".into(), "text/html; charset=bogus".into())],
         &body,
@@ -260,5 +282,8 @@ fn unknown_labels_and_odd_tlds_are_survived() {
     assert_eq!(decoded.encoding, "windows-1251");
     assert!(decoded.text.contains(RUSSIAN));
     let empty = decode_html(&[], b"");
-    assert_eq!((empty.text.as_str(), empty.source), ("", CharsetSource::Default));
+    assert_eq!(
+        (empty.text.as_str(), empty.source),
+        ("", CharsetSource::Default)
+    );
 }

@@ -40,7 +40,10 @@ fn farm_listing_fingerprints(farm: &Farm) -> Vec<(String, Vec<(usize, TemplateFi
                 .chain(&truth.disallowed_pages)
                 .map(|page| {
                     let body = farm.render(&site.host, &page.url_path).body;
-                    (page.ad_ids.len(), template_fingerprint(&parse(body.as_bytes())))
+                    (
+                        page.ad_ids.len(),
+                        template_fingerprint(&parse(body.as_bytes())),
+                    )
                 })
                 .collect();
             (format!("{:?}", site.template), pages)
@@ -75,8 +78,14 @@ fn listing_pages_of_one_template_are_similar_and_of_two_are_not() {
             }
         }
     }
-    assert!(lengths_differed, "some compared pages must list different numbers of ads");
-    assert!(same_pairs > 20 && different_pairs > 20, "{same_pairs} {different_pairs}");
+    assert!(
+        lengths_differed,
+        "some compared pages must list different numbers of ads"
+    );
+    assert!(
+        same_pairs > 20 && different_pairs > 20,
+        "{same_pairs} {different_pairs}"
+    );
 }
 
 #[test]
@@ -123,7 +132,12 @@ fn fixtures_of_different_markup_are_not_one_template() {
     for (first, first_print) in prints.iter().enumerate() {
         for second in first + 1..prints.len() {
             let score = similarity(first_print, &prints[second]);
-            assert!(score < 0.5, "{} vs {}: {score}", names[first], names[second]);
+            assert!(
+                score < 0.5,
+                "{} vs {}: {score}",
+                names[first],
+                names[second]
+            );
         }
     }
 }
@@ -158,15 +172,16 @@ fn reposts_stay_within_the_threshold_and_distinct_ads_outside() {
                 continue;
             };
             // Reposted a month later for a little more money.
-            let new_price = ad
-                .price
-                .text
-                .replace(&ad.price.amount.to_string(), &(ad.price.amount + 20).to_string());
+            let new_price = ad.price.text.replace(
+                &ad.price.amount.to_string(),
+                &(ad.price.amount + 20).to_string(),
+            );
             let reposted = text
                 .replace(&ad.posted.to_string(), "2025-02-11")
                 .replace(&ad.price.text, &new_price);
             assert_ne!(&reposted, text);
-            let distance = fingerprint_distance(text_fingerprint(text), text_fingerprint(&reposted));
+            let distance =
+                fingerprint_distance(text_fingerprint(text), text_fingerprint(&reposted));
             assert!(distance <= 6, "{text:?} → {distance} bits");
             // Reposted with one word of the description changed.
             let words: Vec<&str> = text.split(' ').collect();
@@ -186,17 +201,32 @@ fn reposts_stay_within_the_threshold_and_distinct_ads_outside() {
     let edited_share = edited_within as f32 / edited as f32;
     let distinct_share = distinct_within as f32 / distinct_pairs as f32;
     assert!(edited > 100 && distinct_pairs > 1000);
-    assert!(edited_share >= 0.88, "one-word edits caught: {edited_share}");
-    assert!(distinct_share <= 0.004, "distinct ads merged: {distinct_share}");
+    assert!(
+        edited_share >= 0.88,
+        "one-word edits caught: {edited_share}"
+    );
+    assert!(
+        distinct_share <= 0.004,
+        "distinct ads merged: {distinct_share}"
+    );
     assert_eq!(REPOST_HAMMING_THRESHOLD, 8);
 }
 
 #[test]
 fn fingerprints_ignore_case_marks_look_alikes_and_spacing() {
     let plain = text_fingerprint("Nina, 31, new in town. Call +44 7700 900123");
-    assert_eq!(plain, text_fingerprint("NINA, 31,  New  in TOWN.\nCall +44 7700 900123"));
-    assert_eq!(plain, text_fingerprint("Nіna, 31, nеw іn tоwn. Call +44 7700 900123"));
-    assert_ne!(plain, text_fingerprint("Nina, 31, new in town. Call +44 7700 900999"));
+    assert_eq!(
+        plain,
+        text_fingerprint("NINA, 31,  New  in TOWN.\nCall +44 7700 900123")
+    );
+    assert_eq!(
+        plain,
+        text_fingerprint("Nіna, 31, nеw іn tоwn. Call +44 7700 900123")
+    );
+    assert_ne!(
+        plain,
+        text_fingerprint("Nina, 31, new in town. Call +44 7700 900999")
+    );
     assert_eq!(text_fingerprint(""), 0);
     assert!(!is_probable_repost(0, 0));
 }

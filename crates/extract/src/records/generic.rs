@@ -47,6 +47,7 @@ use url::Url;
 use crate::records::ad_key::is_id_parameter;
 use crate::records::outline::{jaccard, Outline};
 use crate::records::resolve;
+use crate::records::stable_hash::{combine, stable_hash};
 
 /// Minimum Jaccard similarity of a record to its group's consensus.
 pub(crate) const MIN_SIMILARITY: f32 = 0.5;
@@ -83,6 +84,8 @@ pub(crate) struct DetectedRecord {
     pub(crate) index: usize,
     /// The link to the ad's own page.
     pub(crate) link: Option<Url>,
+    /// Every link in the record, resolved, without repeats, in order.
+    pub(crate) hrefs: Vec<Url>,
 }
 
 /// Finds the page's data records, or `None` when nothing repeats.
@@ -96,8 +99,9 @@ pub(crate) fn find_records(outline: &Outline<'_>, base: &Url) -> Option<Detected
     let mut clusters = merge_groups(outline, groups);
     clusters.sort_by(|first, second| second.score.total_cmp(&first.score));
     clusters.truncate(LINK_ANALYSED_GROUPS);
+    let links = ResolvedLinks::new(outline, base);
     for cluster in &mut clusters {
-        cluster.analyse_links(outline, base);
+        cluster.analyse_links(outline, &links);
     }
     clusters.sort_by(|first, second| second.score.total_cmp(&first.score));
     if clusters.is_empty() {
@@ -121,7 +125,7 @@ pub(crate) fn find_records(outline: &Outline<'_>, base: &Url) -> Option<Detected
     let margin = (1.0 - runner_up_score / best.score).clamp(0.0, 1.0);
 
     complete(outline, &mut best);
-    best.analyse_links(outline, base);
+    best.analyse_links(outline, &links);
     let consistency = best.link_consistency;
     let mut records: Vec<DetectedRecord> = Vec::with_capacity(best.records.len());
     let drop_odd_links = best.records.len() >= 4 && consistency >= DOMINANT_SHAPE_SHARE;
@@ -132,6 +136,7 @@ pub(crate) fn find_records(outline: &Outline<'_>, base: &Url) -> Option<Detected
         records.push(DetectedRecord {
             index: record.index,
             link: link.url.clone(),
+            hrefs: links.inside(outline, record.index),
         });
     }
     let structure = best
@@ -232,25 +237,29 @@ struct Cluster {
     score: f32,
     /// Parallel to `records` after `analyse_links`.
     links: Vec<RecordLink>,
-    dominant_shape: Option<String>,
+    dominant_shape: Option<u64>,
     link_consistency: f32,
 }
 
 #[derive(Debug, Clone, Default)]
 struct RecordLink {
     url: Option<Url>,
-    shape: Option<String>,
+    shape: Option<u64>,
 }
 
 fn sibling_groups(outline: &Outline<'_>) -> Vec<SiblingGroup> {
     let mut groups = Vec::new();
+    // Children grouped by tag, in order of first appearance; the map keeps
+    // a page of thousands of distinct custom tags linear.
     let mut by_tag: Vec<(u64, Vec<usize>)> = Vec::new();
+    let mut tag_positions: HashMap<u64, usize> = HashMap::new();
     for parent in 0..outline.nodes.len() {
         let parent_node = &outline.nodes[parent];
         if parent_node.furniture || parent_node.links < 2 || parent_node.elements < 3 {
             continue;
         }
         by_tag.clear();
+        tag_positions.clear();
         for child in outline.children(parent) {
             let node = &outline.nodes[child];
             if node.furniture
@@ -261,9 +270,12 @@ fn sibling_groups(outline: &Outline<'_>) -> Vec<SiblingGroup> {
             {
                 continue;
             }
-            match by_tag.iter_mut().find(|(tag, _)| *tag == node.tag) {
-                Some((_, members)) => members.push(child),
-                None => by_tag.push((node.tag, vec![child])),
+            match tag_positions.get(&node.tag) {
+                Some(&position) => by_tag[position].1.push(child),
+                None => {
+                    tag_positions.insert(node.tag, by_tag.len());
+                    by_tag.push((node.tag, vec![child]));
+                }
             }
         }
         for (tag, members) in &by_tag {
@@ -349,20 +361,25 @@ fn can_be_record(tag_name: &str) -> bool {
 }
 
 /// Features found in a strict majority of the members (in both of two).
+/// Each member's features are de-duplicated, so a run of one value in the
+/// sorted concatenation counts the members holding it.
 fn consensus(features: &[Vec<u64>]) -> Vec<u64> {
-    let mut counts: HashMap<u64, usize> = HashMap::new();
-    for member_features in features {
-        for &feature in member_features {
-            *counts.entry(feature).or_insert(0) += 1;
-        }
-    }
+    let mut all: Vec<u64> = features.iter().flatten().copied().collect();
+    all.sort_unstable();
     let members = features.len();
-    let mut consensus: Vec<u64> = counts
-        .into_iter()
-        .filter(|&(_, count)| count * 2 > members)
-        .map(|(feature, _)| feature)
-        .collect();
-    consensus.sort_unstable();
+    let mut consensus = Vec::new();
+    let mut index = 0;
+    while index < all.len() {
+        let value = all[index];
+        let run = all[index..]
+            .iter()
+            .take_while(|&&other| other == value)
+            .count();
+        if run * 2 > members {
+            consensus.push(value);
+        }
+        index += run;
+    }
     consensus
 }
 
@@ -507,13 +524,13 @@ fn complete(outline: &Outline<'_>, cluster: &mut Cluster) {
 impl Cluster {
     /// Finds each record's ad link and the cluster's link consistency, and
     /// folds both into the score.
-    fn analyse_links(&mut self, outline: &Outline<'_>, base: &Url) {
-        let targets: Vec<Vec<(Url, u32)>> = self
+    fn analyse_links(&mut self, outline: &Outline<'_>, links: &ResolvedLinks) {
+        let targets: Vec<Vec<(&Url, u32)>> = self
             .records
             .iter()
-            .map(|record| record_targets(outline, record.index, base))
+            .map(|record| record_targets(outline, links, record.index))
             .collect();
-        let shaped: Vec<Vec<(Url, u32, String)>> = shape_targets(&targets);
+        let shapes: Vec<Vec<u64>> = shape_targets(&targets);
         // An ad link is the ad's own: a URL in many records (a "watch",
         // "contact" or same-page link) is one only when nothing else is. A
         // promoted copy of an ad puts its link in two records, so the bar is
@@ -525,47 +542,49 @@ impl Cluster {
             }
         }
         let shared_above = (self.records.len() / 4).max(2);
-        let mut shape_counts: HashMap<&str, usize> = HashMap::new();
-        for record_targets in &shaped {
-            let mut seen: Vec<&str> = Vec::new();
-            for (_, _, shape) in record_targets {
-                if !seen.contains(&shape.as_str()) {
+        let mut shape_counts: HashMap<u64, usize> = HashMap::new();
+        for record_shapes in &shapes {
+            let mut seen: Vec<u64> = Vec::new();
+            for &shape in record_shapes {
+                if !seen.contains(&shape) {
                     seen.push(shape);
                     *shape_counts.entry(shape).or_insert(0) += 1;
                 }
             }
         }
-        self.links = shaped
+        self.links = targets
             .iter()
-            .map(|record_targets| {
+            .zip(&shapes)
+            .map(|(record_targets, record_shapes)| {
                 record_targets
                     .iter()
+                    .zip(record_shapes)
                     .enumerate()
-                    .max_by_key(|(order, (url, text_chars, shape))| {
+                    .max_by_key(|(order, ((url, text_chars), shape))| {
                         (
                             url_counts.get(url.as_str()).copied().unwrap_or(0) <= shared_above,
-                            shape_counts.get(shape.as_str()).copied().unwrap_or(0),
+                            shape_counts.get(shape).copied().unwrap_or(0),
                             *text_chars,
                             std::cmp::Reverse(*order),
                         )
                     })
-                    .map(|(_, (url, _, shape))| RecordLink {
-                        url: Some(url.clone()),
-                        shape: Some(shape.clone()),
+                    .map(|(_, ((url, _), shape))| RecordLink {
+                        url: Some((*url).clone()),
+                        shape: Some(*shape),
                     })
                     .unwrap_or_default()
             })
             .collect();
-        let mut primary_counts: HashMap<&str, usize> = HashMap::new();
+        let mut primary_counts: HashMap<u64, usize> = HashMap::new();
         for link in &self.links {
-            if let Some(shape) = &link.shape {
+            if let Some(shape) = link.shape {
                 *primary_counts.entry(shape).or_insert(0) += 1;
             }
         }
         let dominant = primary_counts
             .iter()
             .max_by_key(|(shape, count)| (**count, std::cmp::Reverse(**shape)))
-            .map(|(shape, count)| ((*shape).to_owned(), *count));
+            .map(|(shape, count)| (*shape, *count));
         self.link_consistency = dominant.as_ref().map_or(0.0, |(_, count)| {
             *count as f32 / self.records.len().max(1) as f32
         });
@@ -586,31 +605,80 @@ impl Cluster {
     }
 }
 
-/// The distinct pages a record links to, with the text of their anchors.
-fn record_targets(outline: &Outline<'_>, index: usize, base: &Url) -> Vec<(Url, u32)> {
-    // Links back to the page itself (`#`-suffixed buttons) lead nowhere new.
-    let page = &cartograph_config::normalise_url(base);
-    let mut targets: Vec<(Url, u32)> = Vec::new();
+/// The distinct pages a record links to, with the text of their anchors;
+/// links back to the page itself (`#`-suffixed buttons) lead nowhere new.
+fn record_targets<'links>(
+    outline: &Outline<'_>,
+    links: &'links ResolvedLinks,
+    index: usize,
+) -> Vec<(&'links Url, u32)> {
+    let mut targets: Vec<(&Url, u32)> = Vec::new();
+    let mut positions: HashMap<&str, usize> = HashMap::new();
     for inner in index..outline.nodes[index].subtree_end {
         let node = &outline.nodes[inner];
-        if node.element.value().name() != "a" {
+        if !node.is_link {
             continue;
         }
-        let Some(url) = node
-            .element
-            .value()
-            .attr("href")
-            .and_then(|href| resolve(base, href))
-            .filter(|url| url != page)
-        else {
+        let Some(url) = links.get(inner).filter(|url| **url != links.page) else {
             continue;
         };
-        match targets.iter_mut().find(|(known, _)| *known == url) {
-            Some((_, text_chars)) => *text_chars += node.text_chars,
-            None => targets.push((url, node.text_chars)),
+        match positions.get(url.as_str()) {
+            Some(&position) => targets[position].1 += node.text_chars,
+            None => {
+                positions.insert(url.as_str(), targets.len());
+                targets.push((url, node.text_chars));
+            }
         }
     }
     targets
+}
+
+/// Every link of the page resolved once, by outline index: the analysis
+/// of several candidate groups and the cards share them.
+pub(crate) struct ResolvedLinks {
+    /// Sorted by outline index.
+    by_index: Vec<(usize, Url)>,
+    /// The page (its base), normalised.
+    page: Url,
+}
+
+impl ResolvedLinks {
+    pub(crate) fn new(outline: &Outline<'_>, base: &Url) -> ResolvedLinks {
+        let by_index = outline
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.is_link)
+            .filter_map(|(index, node)| {
+                let href = node.element.value().attr("href")?;
+                Some((index, resolve(base, href)?))
+            })
+            .collect();
+        ResolvedLinks {
+            by_index,
+            page: cartograph_config::normalise_url(base),
+        }
+    }
+
+    pub(crate) fn get(&self, index: usize) -> Option<&Url> {
+        self.by_index
+            .binary_search_by_key(&index, |(known, _)| *known)
+            .ok()
+            .map(|position| &self.by_index[position].1)
+    }
+
+    /// Every link inside the subtree of `index`, without repeats, in order.
+    pub(crate) fn inside(&self, outline: &Outline<'_>, index: usize) -> Vec<Url> {
+        let end = outline.nodes[index].subtree_end;
+        let start = self.by_index.partition_point(|(known, _)| *known < index);
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        self.by_index[start..]
+            .iter()
+            .take_while(|(known, _)| *known < end)
+            .filter(|(_, url)| seen.insert(url.as_str()))
+            .map(|(_, url)| url.clone())
+            .collect()
+    }
 }
 
 /// Gives every target a URL shape: host, segment count, and per segment
@@ -620,61 +688,62 @@ fn record_targets(outline: &Outline<'_>, index: usize, base: &Url) -> Vec<(Url, 
 /// tracking parameters such as `src` or `ref` are left out, so a promoted
 /// copy's link keeps the shape). Ads of one site share a shape
 /// (`/wien/ad/*`, `/girls/*`), whatever their ids and slugs look like.
-fn shape_targets(targets: &[Vec<(Url, u32)>]) -> Vec<Vec<(Url, u32, String)>> {
-    let mut literal_counts: HashMap<(String, usize, usize, String), usize> = HashMap::new();
-    let mut position_counts: HashMap<(String, usize, usize), usize> = HashMap::new();
+fn shape_targets(targets: &[Vec<(&Url, u32)>]) -> Vec<Vec<u64>> {
+    // Keys are hashes of (host, segment count, position[, segment]).
+    let position_key = |url: &Url, segment_count: usize, position: usize| {
+        combine(
+            combine(stable_hash(host(url).as_bytes()), segment_count as u64),
+            position as u64,
+        )
+    };
+    let mut literal_counts: HashMap<u64, usize> = HashMap::new();
+    let mut position_counts: HashMap<u64, usize> = HashMap::new();
     for record_targets in targets {
         for (url, _) in record_targets {
             let segments = path_segments(url);
             for (position, segment) in segments.iter().enumerate() {
-                let key = (
-                    host(url).to_owned(),
-                    segments.len(),
-                    position,
-                    (*segment).to_owned(),
-                );
-                *literal_counts.entry(key).or_insert(0) += 1;
-                *position_counts
-                    .entry((host(url).to_owned(), segments.len(), position))
+                let at = position_key(url, segments.len(), position);
+                *literal_counts
+                    .entry(combine(at, stable_hash(segment.as_bytes())))
                     .or_insert(0) += 1;
+                *position_counts.entry(at).or_insert(0) += 1;
             }
         }
     }
     // A literal is kept when it is a word shared by a third or more of the
     // links at its position: `wien`, `ad`. Ids and slugs are wildcards even
     // when a promoted copy repeats one.
-    let keeps_literal = |url: &Url, segment_count: usize, position: usize, segment: &str| {
+    let keeps_literal = |at: u64, segment: &str| {
         let looks_like_id =
             segment.bytes().any(|byte| byte.is_ascii_digit()) || segment.contains(['-', '_', '.']);
         if looks_like_id {
             return false;
         }
-        let host = host(url).to_owned();
         let count = literal_counts
-            .get(&(host.clone(), segment_count, position, segment.to_owned()))
+            .get(&combine(at, stable_hash(segment.as_bytes())))
             .copied()
             .unwrap_or(0);
-        let occurrences = position_counts
-            .get(&(host, segment_count, position))
-            .copied()
-            .unwrap_or(0);
+        let occurrences = position_counts.get(&at).copied().unwrap_or(0);
         count >= 2 && count * 3 >= occurrences
     };
+    const WILDCARD: u64 = 0x2a;
     targets
         .iter()
         .map(|record_targets| {
             record_targets
                 .iter()
-                .map(|(url, text_chars)| {
+                .map(|(url, _)| {
                     let segments = path_segments(url);
-                    let mut shape = format!("{}|{}", host(url), segments.len());
+                    let mut shape =
+                        combine(stable_hash(host(url).as_bytes()), segments.len() as u64);
                     for (position, segment) in segments.iter().enumerate() {
-                        shape.push('/');
-                        if keeps_literal(url, segments.len(), position, segment) {
-                            shape.push_str(segment);
+                        let at = position_key(url, segments.len(), position);
+                        let part = if keeps_literal(at, segment) {
+                            stable_hash(segment.as_bytes())
                         } else {
-                            shape.push('*');
-                        }
+                            WILDCARD
+                        };
+                        shape = combine(shape, part);
                     }
                     let mut parameters: Vec<String> = url
                         .query_pairs()
@@ -683,9 +752,10 @@ fn shape_targets(targets: &[Vec<(Url, u32)>]) -> Vec<Vec<(Url, u32, String)>> {
                         .collect();
                     parameters.sort_unstable();
                     parameters.dedup();
-                    shape.push('?');
-                    shape.push_str(&parameters.join("&"));
-                    (url.clone(), *text_chars, shape)
+                    for parameter in parameters {
+                        shape = combine(shape, stable_hash(parameter.as_bytes()));
+                    }
+                    shape
                 })
                 .collect()
         })

@@ -5,7 +5,9 @@
 //! a page holds several lists, the longest is taken (a short one is more
 //! likely "related searches" than the results).
 
-use scraper::{Html, Selector};
+use std::collections::HashMap;
+
+use scraper::ElementRef;
 use serde_json::Value;
 use url::Url;
 
@@ -19,14 +21,14 @@ pub(crate) struct JsonLdItem {
     pub(crate) text: String,
 }
 
-/// The longest `ItemList` on the page, as items with a URL or some text.
-pub(crate) fn item_list(document: &Html, base: &Url) -> Vec<JsonLdItem> {
-    static SCRIPTS: std::sync::OnceLock<Option<Selector>> = std::sync::OnceLock::new();
-    let Some(selector) = SCRIPTS.get_or_init(|| Selector::parse("script[type]").ok()) else {
-        return Vec::new();
-    };
+/// The longest `ItemList` in the page's `scripts`, as items with a URL or
+/// some text.
+pub(crate) fn item_list<'document>(
+    scripts: impl Iterator<Item = ElementRef<'document>>,
+    base: &Url,
+) -> Vec<JsonLdItem> {
     let mut best: Vec<JsonLdItem> = Vec::new();
-    for script in document.select(selector) {
+    for script in scripts {
         let is_json_ld = script
             .value()
             .attr("type")
@@ -55,6 +57,10 @@ pub(crate) fn item_list(document: &Html, base: &Url) -> Vec<JsonLdItem> {
 pub(crate) fn cards_from_items(items: Vec<JsonLdItem>, generic_cards: &[Card]) -> (Vec<Card>, f32) {
     let item_count = items.len();
     let mut matched = 0;
+    let mut generic_by_key: HashMap<&AdKey, &Card> = HashMap::with_capacity(generic_cards.len());
+    for card in generic_cards {
+        generic_by_key.entry(&card.ad_key).or_insert(card);
+    }
     let cards: Vec<Card> = items
         .into_iter()
         .map(|item| {
@@ -62,13 +68,13 @@ pub(crate) fn cards_from_items(items: Vec<JsonLdItem>, generic_cards: &[Card]) -
                 Some(url) => AdKey::from_url(url),
                 None => AdKey::from_text(&item.text),
             };
-            match generic_cards.iter().find(|card| card.ad_key == ad_key) {
+            match generic_by_key.get(&ad_key) {
                 Some(card) => {
                     matched += 1;
                     Card {
                         ad_key,
                         link: item.url.or_else(|| card.link.clone()),
-                        ..card.clone()
+                        ..(*card).clone()
                     }
                 }
                 None => Card {

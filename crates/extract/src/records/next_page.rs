@@ -16,7 +16,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::fold;
-use crate::records::{base_url, resolve, visible_text};
+use crate::records::{base_url, resolve, visible_text_capped};
 
 /// "Next" in the crawl's languages, as `fold` spells them; compared after
 /// arrows and punctuation are trimmed from the label.
@@ -67,6 +67,9 @@ const NEXT_WORDS: &[&str] = &[
 const NEXT_ARROWS: &[char] = &['›', '»', '→', '>', '⟩', '❯', '▶', '⇒'];
 /// Characters that mean "previous"; a label holding one is never "next".
 const PREVIOUS_ARROWS: &[char] = &['‹', '«', '←', '<', '⟨', '❮', '◀', '⇐'];
+
+/// Longest label text read from an anchor; a "next" label is far shorter.
+const LABEL_BYTES: usize = 160;
 
 /// Query parameters that number listing pages.
 const PAGE_PARAMETERS: &[&str] = &[
@@ -124,7 +127,7 @@ fn says_next(anchor: ElementRef<'_>) -> bool {
         return true;
     }
     let labels = [
-        Some(visible_text(anchor)),
+        Some(visible_text_capped(anchor, LABEL_BYTES)),
         anchor.value().attr("aria-label").map(str::to_owned),
         anchor.value().attr("title").map(str::to_owned),
     ];
@@ -172,7 +175,12 @@ fn page_number_next(
 ) -> Option<Url> {
     let numbered: Vec<(u32, ElementRef<'_>)> = anchors
         .iter()
-        .filter_map(|anchor| Some((page_number(&visible_text(*anchor))?, *anchor)))
+        .filter_map(|anchor| {
+            Some((
+                page_number(&visible_text_capped(*anchor, LABEL_BYTES))?,
+                *anchor,
+            ))
+        })
         .collect();
     if numbered.is_empty() {
         return None;
@@ -199,7 +207,7 @@ fn current_page_marker(document: &Html) -> Option<u32> {
         .as_ref()?;
     document
         .select(selector)
-        .find_map(|element| page_number(&visible_text(element)))
+        .find_map(|element| page_number(&visible_text_capped(element, LABEL_BYTES)))
 }
 
 fn page_number_in_url(url: &Url) -> Option<u32> {

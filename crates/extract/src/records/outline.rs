@@ -9,10 +9,11 @@
 //! `template` and `svg` is not page text and is not counted; those elements
 //! are kept as leaves.
 
+use ego_tree::iter::Edge;
 use scraper::node::Node;
 use scraper::{ElementRef, Html};
 
-use crate::records::stable_hash::{combine, stable_hash};
+use crate::records::stable_hash::{combine, mix, stable_hash};
 
 /// Elements whose content is not visible page text.
 const OPAQUE_ELEMENTS: &[&str] = &["script", "style", "noscript", "template", "svg", "math"];
@@ -41,6 +42,8 @@ pub(crate) struct OutlineNode<'document> {
     /// Anchors in the subtree (self included) whose `href` can lead to a
     /// page: not empty, not a fragment, not `javascript:`, `mailto:`, `tel:`.
     pub(crate) links: u32,
+    /// This element is such an anchor.
+    pub(crate) is_link: bool,
     /// Non-whitespace characters of text inside those anchors.
     pub(crate) link_text_chars: u32,
     /// Elements in the subtree, self included.
@@ -55,18 +58,30 @@ impl<'document> Outline<'document> {
         let mut nodes: Vec<OutlineNode<'document>> = Vec::new();
         // Stack of (outline index, inside an anchor with a usable href).
         let mut open: Vec<(usize, bool)> = Vec::new();
-        let mut stack = vec![(document.tree.root(), false)];
-        // A manual depth-first walk: `true` marks a node whose subtree is done.
-        while let Some((node, closing)) = stack.pop() {
-            if closing {
-                if let Some((index, _)) = open.pop() {
-                    nodes[index].subtree_end = nodes.len();
-                }
-                continue;
-            }
-            match node.value() {
-                Node::Element(_) => {
-                    // Invariant: the value is an element, so wrapping succeeds.
+        // Inside an opaque element: how many elements deep, 0 outside.
+        let mut opaque_depth = 0usize;
+        for edge in document.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    let is_element = matches!(node.value(), Node::Element(_));
+                    if opaque_depth > 0 {
+                        opaque_depth += usize::from(is_element);
+                        continue;
+                    }
+                    if let Node::Text(text) = node.value() {
+                        if let Some(&(index, in_link)) = open.last() {
+                            let visible = visible_characters(text) as u32;
+                            if visible > 0 {
+                                let node = &mut nodes[index];
+                                node.text_chars += visible;
+                                node.text_nodes += 1;
+                                if in_link {
+                                    node.link_text_chars += visible;
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     let Some(element) = ElementRef::wrap(node) else {
                         continue;
                     };
@@ -74,54 +89,44 @@ impl<'document> Outline<'document> {
                     let parent = open.last().map(|&(parent, _)| parent);
                     let in_link = open.last().is_some_and(|&(_, in_link)| in_link);
                     let name = element.value().name();
-                    let is_link = name == "a" && has_usable_href(element);
+                    let attributes = ElementAttributes::read(element);
+                    let is_link = name == "a" && attributes.href.is_some_and(is_usable_href);
                     let parent_furniture = parent.is_some_and(|parent| nodes[parent].furniture);
+                    let tag = stable_hash(name.as_bytes());
                     nodes.push(OutlineNode {
                         element,
                         parent,
                         depth: open.len() as u32,
                         subtree_end: index + 1,
-                        tag: stable_hash(name.as_bytes()),
-                        token: element_token(element),
+                        tag,
+                        token: token_of(tag, attributes.class),
                         text_chars: 0,
                         text_nodes: 0,
                         links: u32::from(is_link),
+                        is_link,
                         link_text_chars: 0,
                         elements: 1,
-                        furniture: parent_furniture || is_furniture(element),
+                        furniture: parent_furniture || is_furniture(name, &attributes),
                     });
                     if OPAQUE_ELEMENTS.contains(&name) {
+                        // A leaf here: its subtree is walked but not recorded.
+                        opaque_depth = 1;
+                    } else {
+                        open.push((index, in_link || is_link));
+                    }
+                }
+                Edge::Close(node) => {
+                    if !matches!(node.value(), Node::Element(_)) {
                         continue;
                     }
-                    open.push((index, in_link || is_link));
-                    stack.push((node, true));
-                    let mut child = node.last_child();
-                    while let Some(current) = child {
-                        stack.push((current, false));
-                        child = current.prev_sibling();
+                    if opaque_depth > 0 {
+                        opaque_depth -= 1;
+                        continue;
+                    }
+                    if let Some((index, _)) = open.pop() {
+                        nodes[index].subtree_end = nodes.len();
                     }
                 }
-                Node::Text(text) => {
-                    if let Some(&(index, in_link)) = open.last() {
-                        let visible = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
-                        if visible > 0 {
-                            let node = &mut nodes[index];
-                            node.text_chars += visible;
-                            node.text_nodes += 1;
-                            if in_link {
-                                node.link_text_chars += visible;
-                            }
-                        }
-                    }
-                }
-                Node::Document | Node::Fragment => {
-                    let mut child = node.last_child();
-                    while let Some(current) = child {
-                        stack.push((current, false));
-                        child = current.prev_sibling();
-                    }
-                }
-                _ => {}
             }
         }
         // Children come after their parent, so one backwards pass sums subtrees.
@@ -208,6 +213,20 @@ impl<'document> Outline<'document> {
     }
 }
 
+/// Characters of `text` that are not whitespace; ASCII text is counted by
+/// bytes, which is most page text and several times faster.
+fn visible_characters(text: &str) -> usize {
+    if text.is_ascii() {
+        text.bytes()
+            .filter(|byte| !byte.is_ascii_whitespace())
+            .count()
+    } else {
+        text.chars()
+            .filter(|character| !character.is_whitespace())
+            .count()
+    }
+}
+
 /// |a ∩ b| / |a ∪ b| of two sorted, de-duplicated sets; two empty sets are equal.
 pub(crate) fn jaccard(first: &[u64], second: &[u64]) -> f32 {
     if first.is_empty() && second.is_empty() {
@@ -233,41 +252,66 @@ pub(crate) fn intersection_size(first: &[u64], second: &[u64]) -> usize {
     shared
 }
 
-/// Tag name plus sorted class names without digits (`ad_id58213` and
-/// `card-3` say which ad, not which kind of element).
-pub(crate) fn element_token(element: ElementRef<'_>) -> u64 {
-    let value = element.value();
-    let mut classes: Vec<&str> = value
-        .classes()
-        .filter(|class| !class.bytes().any(|byte| byte.is_ascii_digit()))
-        .collect();
-    classes.sort_unstable();
-    classes.dedup();
-    let mut token = stable_hash(value.name().as_bytes());
-    for class in classes {
-        token = combine(token, stable_hash(class.as_bytes()));
+/// The attributes the outline needs, read in one pass over the element's
+/// attribute list (scraper's `classes()` would intern every class name).
+struct ElementAttributes<'document> {
+    class: Option<&'document str>,
+    id: Option<&'document str>,
+    role: Option<&'document str>,
+    href: Option<&'document str>,
+}
+
+impl<'document> ElementAttributes<'document> {
+    fn read(element: ElementRef<'document>) -> ElementAttributes<'document> {
+        let mut attributes = ElementAttributes {
+            class: None,
+            id: None,
+            role: None,
+            href: None,
+        };
+        for (name, value) in element.value().attrs() {
+            match name {
+                "class" => attributes.class = Some(value),
+                "id" => attributes.id = Some(value),
+                "role" => attributes.role = Some(value),
+                "href" => attributes.href = Some(value),
+                _ => {}
+            }
+        }
+        attributes
     }
-    token
+}
+
+/// Tag hash plus the class names without digits (`ad_id58213` and
+/// `card-3` say which ad, not which kind of element), in any order: the
+/// class hashes are mixed and summed, which needs no sorting or allocation.
+fn token_of(tag: u64, class: Option<&str>) -> u64 {
+    let mut classes: u64 = 0;
+    for name in class.unwrap_or("").split_ascii_whitespace() {
+        if !name.bytes().any(|byte| byte.is_ascii_digit()) {
+            classes = classes.wrapping_add(mix(stable_hash(name.as_bytes())));
+        }
+    }
+    if classes == 0 {
+        tag
+    } else {
+        combine(tag, classes)
+    }
 }
 
 /// Whether an anchor's `href` can lead to another page.
-pub(crate) fn has_usable_href(element: ElementRef<'_>) -> bool {
-    element.value().attr("href").is_some_and(is_usable_href)
-}
-
 pub(crate) fn is_usable_href(href: &str) -> bool {
     let href = href.trim();
     if href.is_empty() || href.starts_with('#') {
         return false;
     }
-    let lower_prefix: String = href
-        .chars()
-        .take(11)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let starts_with = |scheme: &str| {
+        href.len() >= scheme.len()
+            && href.as_bytes()[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+    };
     !["javascript:", "mailto:", "tel:", "data:"]
-        .iter()
-        .any(|scheme| lower_prefix.starts_with(scheme))
+        .into_iter()
+        .any(starts_with)
 }
 
 /// Class and id words that mark page furniture around the ads. Matched
@@ -292,15 +336,14 @@ const FURNITURE_WORDS: &[&str] = &[
 /// element, a navigation / banner / content-info role, or a class or id
 /// made of a [`FURNITURE_WORDS`] word. `aside` is not: sidebars often show
 /// promoted ads of the same kind as the list.
-fn is_furniture(element: ElementRef<'_>) -> bool {
-    let value = element.value();
-    if matches!(value.name(), "nav" | "header" | "footer") {
+fn is_furniture(name: &str, attributes: &ElementAttributes<'_>) -> bool {
+    if matches!(name, "nav" | "header" | "footer") {
         return true;
     }
-    if let Some(role) = value.attr("role") {
+    if let Some(role) = attributes.role {
         if ["navigation", "banner", "contentinfo", "menu", "menubar"]
             .iter()
-            .any(|furniture| role.eq_ignore_ascii_case(furniture))
+            .any(|furniture| role.trim().eq_ignore_ascii_case(furniture))
         {
             return true;
         }
@@ -309,5 +352,20 @@ fn is_furniture(element: ElementRef<'_>) -> bool {
         word.split(['-', '_'])
             .any(|part| FURNITURE_WORDS.iter().any(|f| part.eq_ignore_ascii_case(f)))
     };
-    value.classes().any(is_furniture_word) || value.id().is_some_and(is_furniture_word)
+    // Most elements have no class or id naming furniture; every furniture
+    // word contains one of these fragments, so one scan rules them out.
+    let may_name_furniture = |text: &str| {
+        let bytes = text.as_bytes();
+        [&b"nav"[..], b"menu", b"bread", b"pag", b"footer"]
+            .iter()
+            .any(|fragment| {
+                bytes
+                    .windows(fragment.len())
+                    .any(|window| window.eq_ignore_ascii_case(fragment))
+            })
+    };
+    let names_furniture = |text: &str| {
+        may_name_furniture(text) && text.split_ascii_whitespace().any(is_furniture_word)
+    };
+    attributes.class.is_some_and(names_furniture) || attributes.id.is_some_and(names_furniture)
 }
