@@ -28,7 +28,7 @@ pub use records::{
 /// Version of the extraction rules. Stored with every indicator row so that
 /// indicators made by an older extractor can be told apart and derived again
 /// from the evidence. Bump it whenever a change alters any indicator.
-pub const EXTRACTOR_VERSION: &str = "0.1.0";
+pub const EXTRACTOR_VERSION: &str = "0.2.0";
 
 #[cfg(test)]
 mod tests;

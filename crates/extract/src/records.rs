@@ -21,6 +21,7 @@
 mod ad_key;
 mod generic;
 mod json_ld;
+mod link_shapes;
 mod next_page;
 mod outline;
 mod profile;

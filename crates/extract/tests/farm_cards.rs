@@ -81,3 +81,68 @@ fn generic_finder_counts_every_farm_page_exactly() {
         "only {pages_checked} pages checked"
     );
 }
+
+#[test]
+fn profile_finder_reads_each_cards_fields_and_falls_back_when_stale() {
+    let farm = Farm::new(FarmSpec {
+        seed: 3,
+        sites: 4,
+        day: 0,
+    });
+    for (site, site_truth) in farm.sites().iter().zip(&farm.truth().sites) {
+        let profile = cartograph_config::ExtractionProfile {
+            ad: site.profile.ad.clone(),
+            link: Some(site.profile.link.clone()),
+            date: Some(site.profile.date.clone()),
+            price: Some(site.profile.price.clone()),
+            location: Some(site.profile.location.clone()),
+            next: Some(site.profile.next.clone()),
+        };
+        let page = &site_truth.pages[0];
+        let page_url = Url::parse(&format!("http://{}{}", site.host, page.url_path)).unwrap();
+        let body = farm.render(&site.host, &page.url_path).body;
+        let document = scraper::Html::parse_document(&body);
+
+        let card_set = find_cards(&document, &page_url, Some(&profile));
+        assert_eq!(card_set.method, ExtractionMethod::Profile);
+        assert_eq!(card_set.confidence, 1.0);
+        assert!(card_set.warnings.is_empty(), "{:?}", card_set.warnings);
+        assert_eq!(card_set.cards.len(), page.ad_ids.len());
+        for (card, ad_id) in card_set.cards.iter().zip(&page.ad_ids) {
+            let ad = site_truth.ads.iter().find(|ad| &ad.ad_id == ad_id).unwrap();
+            assert_eq!(
+                card.date_text.as_deref(),
+                Some(ad.posted.to_string().as_str())
+            );
+            assert_eq!(card.price_text.as_deref(), Some(ad.price.text.as_str()));
+            assert_eq!(card.location_text.as_deref(), Some(ad.city.as_str()));
+            let expected_link = page_url.join(&ad.url_path).unwrap();
+            assert_eq!(card.link.as_ref(), Some(&expected_link));
+            assert_eq!(card.ad_key, AdKey::from_url(&expected_link));
+        }
+
+        // The site changed its markup: the profile matches nothing, the
+        // generic finder takes over and says so.
+        let stale = cartograph_config::ExtractionProfile {
+            ad: "div.listing-card-v2".to_owned(),
+            ..profile.clone()
+        };
+        let card_set = find_cards(&document, &page_url, Some(&stale));
+        assert_eq!(card_set.method, ExtractionMethod::Generic);
+        assert_eq!(card_set.cards.len(), page.ad_ids.len());
+        assert_eq!(card_set.warnings.len(), 1, "{:?}", card_set.warnings);
+
+        let broken = cartograph_config::ExtractionProfile {
+            price: Some("td[".to_owned()),
+            ..profile.clone()
+        };
+        let card_set = find_cards(&document, &page_url, Some(&broken));
+        assert_eq!(card_set.method, ExtractionMethod::Profile);
+        assert!(card_set.cards.iter().all(|card| card.price_text.is_none()));
+        assert!(
+            card_set.warnings[0].contains("price"),
+            "{:?}",
+            card_set.warnings
+        );
+    }
+}

@@ -198,3 +198,71 @@ fn string_at(value: &Value, path: &[&str]) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{find_cards, ExtractionMethod};
+    use url::Url;
+
+    /// (JSON-LD blocks, expected card links in order; empty = no JSON-LD cards).
+    fn check(scripts: &[&str], expected_links: &[&str]) {
+        let html: String = scripts
+            .iter()
+            .map(|script| format!("<script type=\"application/ld+json\">{script}</script>"))
+            .collect();
+        let document = scraper::Html::parse_document(&format!(
+            "<html><head>{html}</head><body></body></html>"
+        ));
+        let page_url = Url::parse("http://ld.example.test/list/").unwrap();
+        let card_set = find_cards(&document, &page_url, None);
+        let links: Vec<String> = card_set
+            .cards
+            .iter()
+            .map(|card| card.link.as_ref().map_or("-".to_owned(), Url::to_string))
+            .collect();
+        assert_eq!(links, expected_links, "{scripts:?}");
+        if !expected_links.is_empty() {
+            assert_eq!(card_set.method, ExtractionMethod::JsonLd);
+            assert!((0.8..=1.0).contains(&card_set.confidence));
+        }
+    }
+
+    #[test]
+    fn item_lists_in_their_usual_spellings() {
+        check(
+            &[r#"{"@type":"ItemList","itemListElement":[
+                {"@type":"ListItem","position":2,"url":"/ad/2"},
+                {"@type":"ListItem","position":1,"item":"http://ld.example.test/ad/1"}]}"#],
+            &["http://ld.example.test/ad/1", "http://ld.example.test/ad/2"],
+        );
+        check(
+            &[
+                r#"[{"@type":"WebPage"},{"@type":["Thing","http://schema.org/ItemList"],
+                "itemListElement":{"@type":"ListItem","item":{"@id":"/ad/7","name":"Seven","offers":{"price":90}}}}]"#,
+            ],
+            &["http://ld.example.test/ad/7"],
+        );
+        // The longer of two lists; a list of names without URLs keys by text.
+        check(
+            &[
+                r#"{"@type":"ItemList","itemListElement":[{"url":"/cat/a"}]}"#,
+                r#"{"@graph":[{"@type":"ItemList","itemListElement":[{"name":"Only a name"},{"url":"/ad/3"}]}]}"#,
+            ],
+            &["-", "http://ld.example.test/ad/3"],
+        );
+    }
+
+    #[test]
+    fn other_json_ld_is_ignored() {
+        check(
+            &[r#"{"@type":"BreadcrumbList","itemListElement":[{"item":"/"}]}"#],
+            &[],
+        );
+        check(&[r#"{"@type":"ItemList","itemListElement":[]}"#], &[]);
+        check(
+            &[r#"{"@type":"ItemList","itemListElement":[{"url":"javascript:x"}]}"#],
+            &[],
+        );
+        check(&["{ not json", "[1, 2, {\"@type\": 5}]", ""], &[]);
+    }
+}

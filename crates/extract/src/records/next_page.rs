@@ -259,3 +259,85 @@ fn anchors() -> &'static Selector {
     // Invariant: a constant, valid selector.
     ANCHORS.get_or_init(|| Selector::parse("a[href]").expect("constant selector parses"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(label: &str, expected: bool) {
+        assert_eq!(label_says_next(label), expected, "{label:?}");
+    }
+
+    #[test]
+    fn next_labels_in_the_crawls_languages() {
+        for label in [
+            "Next",
+            "next page",
+            "Next »",
+            "›",
+            "»",
+            "→",
+            ">>",
+            "Weiter",
+            "Nächste Seite",
+            "Suivant",
+            "Page suivante",
+            "Siguiente",
+            "Successiva ›",
+            "Далее",
+            "Следующая →",
+            "Далі",
+            "Наступна",
+            "Następna",
+            "Sonraki",
+            "Următoarea",
+            "urmatoarea",
+            "Volgende",
+        ] {
+            check(label, true);
+        }
+        for label in [
+            "« Previous",
+            "‹ Zurück",
+            "Read more",
+            "2",
+            "",
+            "next to the station, lovely flat",
+            "Weiterlesen",
+            "<",
+        ] {
+            check(label, false);
+        }
+    }
+
+    #[test]
+    fn page_numbers_come_from_the_url() {
+        let number = |url: &str| page_number_in_url(&Url::parse(url).unwrap());
+        assert_eq!(number("http://a.example.test/list/?page=4"), Some(4));
+        assert_eq!(number("http://a.example.test/list/?p=2&sort=new"), Some(2));
+        assert_eq!(number("http://a.example.test/list/page/7/"), Some(7));
+        assert_eq!(number("http://a.example.test/list/"), None);
+        assert_eq!(page_number("12"), Some(12));
+        assert_eq!(page_number("0"), None);
+        assert_eq!(page_number("123456"), None);
+    }
+
+    #[test]
+    fn rel_next_beats_text_and_self_links_are_ignored() {
+        let url = Url::parse("http://a.example.test/list/?page=2").unwrap();
+        let next = |html: &str| find_next_page(&Html::parse_document(html), &url).map(String::from);
+        assert_eq!(
+            next("<a href='?page=9'>Next</a><link rel='next' href='?page=3'>"),
+            Some("http://a.example.test/list/?page=3".to_owned())
+        );
+        assert_eq!(
+            next("<a rel='next' href='?page=2'>Next</a><a href='?page=1'>1</a><a href='?page=3'>3</a>"),
+            Some("http://a.example.test/list/?page=3".to_owned())
+        );
+        assert_eq!(
+            next("<ul class='pages'><li class='next'><a href='/list/?page=3'></a></li></ul>"),
+            Some("http://a.example.test/list/?page=3".to_owned())
+        );
+        assert_eq!(next("<a href='?page=1'>1</a> <b>2</b>"), None);
+    }
+}
