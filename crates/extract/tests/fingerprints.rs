@@ -124,6 +124,7 @@ fn fixtures_of_different_markup_are_not_one_template() {
         "day_sections.html",
         "grid_rows.html",
         "single_link_cards.html",
+        "board_threads.html",
     ];
     let prints: Vec<TemplateFingerprint> = names
         .iter()

@@ -205,6 +205,16 @@ fn every_markup_style_yields_its_cards() {
             },
         ),
         (
+            // Forum threads: each row links to the thread, its later pages,
+            // the author and the last poster; the thread link is the ad's.
+            "board_threads.html",
+            generic(
+                "http://board.example.test/board/adverts/",
+                6,
+                Some("http://board.example.test/board/adverts/?p=2"),
+            ),
+        ),
+        (
             // Prose with links and a menu: no ads, no next page.
             "no_listing.html",
             Expect {

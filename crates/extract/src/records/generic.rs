@@ -62,7 +62,7 @@ pub(crate) const TEXT_CAP: u32 = 200;
 /// Weight factor of a record whose text is one text node.
 pub(crate) const SINGLE_TEXT_WEIGHT: f32 = 0.4;
 /// Above this median number of distinct link targets a group is a link list.
-pub(crate) const MAX_TARGETS_PER_CARD: usize = 3;
+pub(crate) const MAX_TARGETS_PER_CARD: usize = 6;
 /// Score factor for link lists.
 pub(crate) const LINK_LIST_PENALTY: f32 = 0.25;
 /// Share of ad links one URL shape must cover before odd links are dropped.
