@@ -12,12 +12,14 @@ mod analytics;
 mod contacts;
 mod counter;
 mod dates;
+mod decode;
 mod fold;
 mod language;
 mod lexicon;
 mod page;
 mod places;
 mod prices;
+mod records;
 mod signal_tokens;
 mod site;
 
@@ -39,10 +41,17 @@ pub use places::{find_place, gazetteer_size, scope_class, Place, ScopeClass};
 pub use prices::{find_prices, Currency, Price, PriceUnit};
 pub use site::{aggregate_site, SiteIndicators};
 
+pub use decode::{decode_html, decode_html_with_tld_hint, CharsetSource, Decoded, PRESCAN_BYTES};
+pub use records::{
+    ad_id_in_url, find_cards, find_next_page, fingerprint_distance, is_probable_repost, similarity,
+    template_fingerprint, text_fingerprint, Card, CardSet, TemplateFingerprint,
+    REPOST_HAMMING_THRESHOLD, TEMPLATE_FINGERPRINT_SLOTS,
+};
+
 /// Version of the extraction rules. Stored with every indicator row so that
 /// indicators made by an older extractor can be told apart and derived again
 /// from the evidence. Bump it whenever a change alters any indicator.
-pub const EXTRACTOR_VERSION: &str = "0.1.0";
+pub const EXTRACTOR_VERSION: &str = "0.2.0";
 
 #[cfg(test)]
 mod tests;

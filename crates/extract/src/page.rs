@@ -1,16 +1,19 @@
 //! One listing page: decode, parse, find the ad cards and the links.
 //!
-//! With a site profile the cards are the elements its `ad` selector picks;
-//! without one the page yields links only (generic record detection is a
-//! later step and reports its own method). Each card becomes an [`AdKey`], a
-//! digest of the ad's own URL (or of its text when it has no link), so the
-//! same ad listed twice is counted once and the store never sees its URL.
+//! With a site profile the cards are the elements its `ad` selector picks
+//! (`records::find_cards`); without one the page yields links only (the
+//! generic finder is wired in with the page indicators). Each card becomes
+//! an [`AdKey`], a digest of the ad's id or URL (or of its text when it has
+//! no link), so the same ad listed twice is counted once and the store never
+//! sees its URL.
 
 use cartograph_config::{normalise_url, SiteSpec};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{Html, Selector};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use url::Url;
+
+use crate::records::{find_cards, CardSet};
+pub use crate::records::{AdKey, ExtractionMethod};
 
 /// Everything extraction learned from one page.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,47 +41,6 @@ pub struct PageIndicators {
     pub ad_keys: Vec<AdKey>,
     /// Whether the page links to a next page of the listing.
     pub has_next_page: bool,
-}
-
-/// How the ad cards of a page were found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ExtractionMethod {
-    /// The site's configured CSS selectors.
-    Profile,
-    /// No profile and no detected record structure: no cards counted.
-    None,
-}
-
-/// A pseudonymous, stable key for one ad: hex of the first 16 bytes of the
-/// SHA-256 of the ad's normalised URL (or of its card text).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct AdKey(String);
-
-impl AdKey {
-    /// Key of the ad whose own page is `url`.
-    pub fn from_url(url: &Url) -> AdKey {
-        AdKey::digest(b"url\0", normalise_url(url).as_str().as_bytes())
-    }
-
-    /// Key of an ad that has no link, from its whitespace-collapsed text.
-    pub fn from_text(text: &str) -> AdKey {
-        let collapsed: Vec<&str> = text.split_whitespace().collect();
-        AdKey::digest(b"text\0", collapsed.join(" ").as_bytes())
-    }
-
-    /// The key as lowercase hex.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    fn digest(domain: &[u8], bytes: &[u8]) -> AdKey {
-        let mut hasher = Sha256::new();
-        hasher.update(domain);
-        hasher.update(bytes);
-        AdKey(hex::encode(&hasher.finalize()[..16]))
-    }
 }
 
 /// Links found on a page.
@@ -113,32 +75,40 @@ pub fn extract_page(
             };
         }
     }
-    let text = String::from_utf8_lossy(body);
-    if matches!(text, std::borrow::Cow::Owned(_)) {
-        warnings.push("body is not valid utf-8; undecodable bytes replaced".to_owned());
+    let decoded = crate::decode::decode_html_with_tld_hint(
+        headers,
+        body,
+        page_url
+            .domain()
+            .and_then(|domain| domain.rsplit('.').next()),
+    );
+    if decoded.replacements > 0 {
+        warnings.push(format!(
+            "{} undecodable byte sequences replaced (decoded as {})",
+            decoded.replacements, decoded.encoding
+        ));
     }
-    let document = Html::parse_document(&text);
+    let document = Html::parse_document(&decoded.text);
     let base = base_url(&document, page_url);
     let links = collect_links(&document, &base);
 
     let (indicators, next) = match &site.profile {
         Some(profile) => {
-            let selectors = ProfileSelectors::compile(profile, &mut warnings);
-            let cards = match &selectors.ad {
-                Some(ad) => cards_by_profile(&document, ad, selectors.link.as_ref(), &base),
-                None => Vec::new(),
-            };
-            let next = selectors
+            let card_set = find_cards(&document, page_url, Some(profile));
+            warnings.extend(card_set.warnings.iter().cloned());
+            let next = profile
                 .next
                 .as_ref()
-                .and_then(|next| first_href(&document, next, &base));
-            if cards.is_empty() {
-                warnings.push("profile selector matched no ad cards".to_owned());
-            }
-            (
-                indicators_from_cards(ExtractionMethod::Profile, 1.0, &cards, next.is_some()),
-                next,
-            )
+                .and_then(|source| match Selector::parse(source) {
+                    Ok(next) => first_href(&document, &next, &base),
+                    Err(error) => {
+                        warnings.push(format!(
+                            "profile selector next = {source:?} is invalid: {error}"
+                        ));
+                        None
+                    }
+                });
+            (indicators_from_cards(&card_set, next.is_some()), next)
         }
         None => (PageIndicators::empty(ExtractionMethod::None), None),
     };
@@ -161,85 +131,16 @@ impl PageIndicators {
     }
 }
 
-/// The profile's selectors, compiled. Config validation already checked
-/// their syntax; a selector that still fails is reported and skipped.
-struct ProfileSelectors {
-    ad: Option<Selector>,
-    link: Option<Selector>,
-    next: Option<Selector>,
-}
-
-impl ProfileSelectors {
-    fn compile(
-        profile: &cartograph_config::ExtractionProfile,
-        warnings: &mut Vec<String>,
-    ) -> ProfileSelectors {
-        let mut compile = |name: &str, source: Option<&String>| {
-            let source = source?;
-            match Selector::parse(source) {
-                Ok(selector) => Some(selector),
-                Err(error) => {
-                    warnings.push(format!(
-                        "profile selector {name} = {source:?} is invalid: {error}"
-                    ));
-                    None
-                }
-            }
-        };
-        ProfileSelectors {
-            ad: compile("ad", Some(&profile.ad)),
-            link: compile("link", profile.link.as_ref()),
-            next: compile("next", profile.next.as_ref()),
-        }
-    }
-}
-
-fn cards_by_profile(
-    document: &Html,
-    ad: &Selector,
-    link: Option<&Selector>,
-    base: &Url,
-) -> Vec<AdKey> {
-    document
-        .select(ad)
-        .map(|card| card_key(card, link, base))
-        .collect()
-}
-
-/// The key of one card: its link's URL when it has one, else its text.
-fn card_key(card: ElementRef<'_>, link: Option<&Selector>, base: &Url) -> AdKey {
-    let href = match link {
-        Some(selector) => card
-            .select(selector)
-            .find_map(|anchor| anchor.value().attr("href")),
-        None => card.value().attr("href").or_else(|| {
-            card.select(anchor_selector())
-                .find_map(|a| a.value().attr("href"))
-        }),
-    };
-    match href.and_then(|href| resolve(base, href)) {
-        Some(url) => AdKey::from_url(&url),
-        None => AdKey::from_text(&card.text().collect::<String>()),
-    }
-}
-
-fn indicators_from_cards(
-    method: ExtractionMethod,
-    confidence: f32,
-    cards: &[AdKey],
-    has_next_page: bool,
-) -> PageIndicators {
-    let mut ad_keys: Vec<AdKey> = Vec::with_capacity(cards.len());
-    for key in cards {
-        if !ad_keys.contains(key) {
-            ad_keys.push(key.clone());
-        }
-    }
+fn indicators_from_cards(card_set: &CardSet, has_next_page: bool) -> PageIndicators {
     PageIndicators {
-        method,
-        confidence: if cards.is_empty() { 0.0 } else { confidence },
-        ad_cards: cards.len(),
-        ad_keys,
+        method: card_set.method,
+        confidence: card_set.confidence,
+        ad_cards: card_set.cards.len() + card_set.repeated_cards,
+        ad_keys: card_set
+            .cards
+            .iter()
+            .map(|card| card.ad_key.clone())
+            .collect(),
         has_next_page,
     }
 }

@@ -1,0 +1,341 @@
+//! The ad cards of one listing page, found with the site's profile when it
+//! has one and without one when it does not.
+//!
+//! Three methods, tried in this order:
+//! 1. **Profile**: the site's CSS selectors (`ad`, `link`, `date`, `price`,
+//!    `location`). Confidence 1.0 when the `ad` selector matches; when it
+//!    matches nothing (the site changed its markup) the generic finder runs
+//!    and a warning says so.
+//! 2. **JSON-LD**: an `ItemList` the page declares in
+//!    `<script type="application/ld+json">` (the longest one when there are
+//!    several). Each item becomes a card; when the generic finder found a
+//!    card for the same ad its text and links are used, since the item
+//!    itself carries little text.
+//! 3. **Generic**: the repeated record structure of the page (see
+//!    `records/generic.rs`), the MDR / DEPTA family of data-record methods.
+//!
+//! On every method cards are de-duplicated by [`AdKey`]: the same ad shown
+//! twice on one page (a promoted copy above the list) is one card, and
+//! [`CardSet::repeated_cards`] counts the copies dropped.
+
+mod ad_key;
+mod generic;
+mod json_ld;
+mod link_shapes;
+mod next_page;
+mod outline;
+mod profile;
+mod stable_hash;
+mod template_fingerprint;
+mod text_fingerprint;
+
+use std::collections::HashMap;
+
+use cartograph_config::{normalise_url, ExtractionProfile};
+use ego_tree::iter::Edge;
+use scraper::node::Node;
+use scraper::{ElementRef, Html, Selector};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+pub use ad_key::{ad_id_in_url, AdKey};
+pub use next_page::find_next_page;
+pub use template_fingerprint::{
+    similarity, template_fingerprint, TemplateFingerprint, TEMPLATE_FINGERPRINT_SLOTS,
+};
+pub use text_fingerprint::{
+    fingerprint_distance, is_probable_repost, text_fingerprint, REPOST_HAMMING_THRESHOLD,
+};
+
+/// The ad cards found on one page, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardSet {
+    /// How the cards were found, so an analyst can judge the count.
+    pub method: ExtractionMethod,
+    /// 0.0–1.0: how sure the method is that these are the page's ads.
+    /// Profile: 1.0 when its selector matched. JSON-LD: 0.8, plus up to 0.2
+    /// for the share of items the generic finder also saw on the page.
+    /// Generic: `0.3 × structure + 0.3 × links + 0.2 × count + 0.2 × margin`
+    /// (defined in `records/generic.rs`). 0.0 when there are no cards.
+    pub confidence: f32,
+    /// One card per distinct ad, in page order.
+    pub cards: Vec<Card>,
+    /// Cards dropped because an earlier card on the page had the same key.
+    pub repeated_cards: usize,
+    /// Problems met (an invalid profile selector, a profile that matched
+    /// nothing); reported per page, never fatal.
+    pub warnings: Vec<String>,
+}
+
+/// How the ad cards of a page were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExtractionMethod {
+    /// The site's configured CSS selectors.
+    Profile,
+    /// The page's own JSON-LD `ItemList`.
+    JsonLd,
+    /// Repeated record structure found without any site knowledge.
+    Generic,
+    /// Nothing that looks like a list of ads: no cards counted.
+    None,
+}
+
+/// One ad card. Everything but the key and fingerprint is for the signal
+/// extractors of the same call and is never stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// Which ad this is; see [`AdKey`].
+    pub ad_key: AdKey,
+    /// SimHash of the folded card text, to catch an ad reposted under a new
+    /// id; compare with [`is_probable_repost`].
+    pub text_fingerprint: u64,
+    /// The card's visible text, whitespace collapsed to single spaces.
+    pub text: String,
+    /// Every link in the card, resolved and normalised, without repeats.
+    pub hrefs: Vec<Url>,
+    /// The link to the ad's own page, when the card has one.
+    pub link: Option<Url>,
+    /// Text of the profile's `date` element (or its `datetime`), if any.
+    pub date_text: Option<String>,
+    /// Text of the profile's `price` element, if any.
+    pub price_text: Option<String>,
+    /// Text of the profile's `location` element, if any.
+    pub location_text: Option<String>,
+}
+
+/// Finds the ad cards of a parsed listing page at `page_url`.
+pub fn find_cards(document: &Html, page_url: &Url, profile: Option<&ExtractionProfile>) -> CardSet {
+    let mut warnings = Vec::new();
+    if let Some(profile) = profile {
+        let base = base_url(document, page_url);
+        let cards = profile::cards_by_profile(document, profile, &base, &mut warnings);
+        if !cards.is_empty() {
+            return card_set(ExtractionMethod::Profile, 1.0, cards, warnings);
+        }
+        warnings.push("profile selector matched no ad cards; generic detection used".to_owned());
+    }
+    // One walk of the page serves the generic finder, the `<base>` lookup
+    // and the JSON-LD scripts (a selector walk each would cost as much).
+    let outline = outline::Outline::build(document);
+    let base = outline
+        .nodes
+        .iter()
+        .filter(|node| node.element.value().name() == "base")
+        .find_map(|node| node.element.value().attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page_url.clone());
+    let detected = generic::find_records(&outline, &base);
+    let generic_cards: Vec<Card> = detected
+        .as_ref()
+        .map(|detected| {
+            detected
+                .records
+                .iter()
+                .map(|record| {
+                    let element = outline.nodes[record.index].element;
+                    card_from_parts(
+                        element,
+                        record.hrefs.clone(),
+                        record.link.clone(),
+                        CardFields::default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let scripts = outline
+        .nodes
+        .iter()
+        .map(|node| node.element)
+        .filter(|element| element.value().name() == "script");
+    let json_ld_items = json_ld::item_list(scripts, &base);
+    if !json_ld_items.is_empty() {
+        let (cards, confidence) = json_ld::cards_from_items(json_ld_items, &generic_cards);
+        return card_set(ExtractionMethod::JsonLd, confidence, cards, warnings);
+    }
+    match detected {
+        Some(detected) if !generic_cards.is_empty() => card_set(
+            ExtractionMethod::Generic,
+            detected.confidence,
+            generic_cards,
+            warnings,
+        ),
+        _ => card_set(ExtractionMethod::None, 0.0, Vec::new(), warnings),
+    }
+}
+
+/// De-duplicates by key, keeping the first card of each ad.
+fn card_set(
+    method: ExtractionMethod,
+    confidence: f32,
+    cards: Vec<Card>,
+    warnings: Vec<String>,
+) -> CardSet {
+    let mut seen: HashMap<AdKey, ()> = HashMap::with_capacity(cards.len());
+    let mut distinct = Vec::with_capacity(cards.len());
+    let mut repeated_cards = 0;
+    for card in cards {
+        if seen.insert(card.ad_key.clone(), ()).is_some() {
+            repeated_cards += 1;
+        } else {
+            distinct.push(card);
+        }
+    }
+    let confidence = if distinct.is_empty() {
+        0.0
+    } else {
+        confidence.clamp(0.0, 1.0)
+    };
+    CardSet {
+        method: if distinct.is_empty() {
+            ExtractionMethod::None
+        } else {
+            method
+        },
+        confidence,
+        cards: distinct,
+        repeated_cards,
+        warnings,
+    }
+}
+
+/// The profile's per-card texts; empty for the generic methods.
+#[derive(Debug, Default)]
+pub(crate) struct CardFields {
+    pub(crate) date_text: Option<String>,
+    pub(crate) price_text: Option<String>,
+    pub(crate) location_text: Option<String>,
+}
+
+/// A card from its element. `link` is the ad link when the method chose
+/// one; otherwise the card's first link is taken.
+pub(crate) fn card_from_element(
+    element: ElementRef<'_>,
+    base: &Url,
+    link: Option<Url>,
+    fields: CardFields,
+) -> Card {
+    card_from_parts(element, element_hrefs(element, base), link, fields)
+}
+
+/// A card from its element and its links, already resolved.
+fn card_from_parts(
+    element: ElementRef<'_>,
+    hrefs: Vec<Url>,
+    link: Option<Url>,
+    fields: CardFields,
+) -> Card {
+    let text = visible_text(element);
+    let link = link.or_else(|| hrefs.first().cloned());
+    let ad_key = match &link {
+        Some(url) => AdKey::from_url(url),
+        None => AdKey::from_text(&text),
+    };
+    Card {
+        ad_key,
+        text_fingerprint: text_fingerprint(&text),
+        text,
+        hrefs,
+        link,
+        date_text: fields.date_text,
+        price_text: fields.price_text,
+        location_text: fields.location_text,
+    }
+}
+
+/// The visible text of an element: text nodes outside `script`, `style`
+/// and the like, joined by single spaces.
+pub(crate) fn visible_text(element: ElementRef<'_>) -> String {
+    visible_text_capped(element, usize::MAX)
+}
+
+/// [`visible_text`], stopping once it holds more than `max_bytes`: labels
+/// (a "next" link, a page number) are short, and a hostile page must not
+/// make every label check read the whole page.
+pub(crate) fn visible_text_capped(element: ElementRef<'_>, max_bytes: usize) -> String {
+    let mut text = String::new();
+    let mut hidden_depth = 0usize;
+    for edge in element.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(inner) if is_opaque(inner.name()) || hidden_depth > 0 => {
+                    hidden_depth += 1;
+                }
+                Node::Text(fragment) if hidden_depth == 0 => {
+                    for word in fragment.split_whitespace() {
+                        if !text.is_empty() {
+                            text.push(' ');
+                        }
+                        text.push_str(word);
+                    }
+                    if text.len() > max_bytes {
+                        break;
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if matches!(node.value(), Node::Element(_)) && hidden_depth > 0 {
+                    hidden_depth -= 1;
+                }
+            }
+        }
+    }
+    text
+}
+
+fn is_opaque(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "svg" | "math"
+    )
+}
+
+/// Every usable link in `element` (itself included), resolved, normalised,
+/// without repeats, in order.
+pub(crate) fn element_hrefs(element: ElementRef<'_>, base: &Url) -> Vec<Url> {
+    let mut hrefs: Vec<Url> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let anchors = std::iter::once(element)
+        .chain(element.descendent_elements())
+        .filter(|candidate| candidate.value().name() == "a");
+    for anchor in anchors {
+        let Some(url) = anchor
+            .value()
+            .attr("href")
+            .and_then(|href| resolve(base, href))
+        else {
+            continue;
+        };
+        if seen.insert(url.as_str().to_owned()) {
+            hrefs.push(url);
+        }
+    }
+    hrefs
+}
+
+/// Resolves `href` against `base`, keeping only usable http(s) URLs, normalised.
+pub(crate) fn resolve(base: &Url, href: &str) -> Option<Url> {
+    if !outline::is_usable_href(href) {
+        return None;
+    }
+    let url = base.join(href.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| normalise_url(&url))
+}
+
+/// The URL relative links resolve against: `<base href>` if present.
+pub(crate) fn base_url(document: &Html, page_url: &Url) -> Url {
+    static BASE: std::sync::OnceLock<Option<Selector>> = std::sync::OnceLock::new();
+    let Some(selector) = BASE.get_or_init(|| Selector::parse("base[href]").ok()) else {
+        return page_url.clone();
+    };
+    document
+        .select(selector)
+        .find_map(|base| base.value().attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page_url.clone())
+}
