@@ -68,6 +68,8 @@ struct Content {
     contact_groups: Vec<String>,
     lexicon_hits: Vec<LexiconHit>,
     travelling: bool,
+    /// The number behind `phone`, to print it again on another site.
+    number: PhoneNumber,
 }
 
 fn repost_capable(seed: u64, plan: &SitePlan, serial: u64) -> bool {
@@ -107,7 +109,20 @@ impl AdContext<'_> {
             repost_target(self.seed, origin_plan, origin_serial)
         };
         let content_serial = repost_of.unwrap_or(origin_serial);
-        let content = self.content(origin_plan, content_serial, private);
+        let mut content = self.content(origin_plan, content_serial, private);
+        if let Some(phone) = content.phone.as_mut() {
+            if !std::ptr::eq(content.number.country, plan.country) && !phone.e164.is_empty() {
+                // An aggregator reprints a foreign number internationally,
+                // so that it still reads with its own country code.
+                let (shown, format) =
+                    content
+                        .number
+                        .show(PhoneFormat::International, plan.language, 0);
+                phone.shown = shown;
+                phone.format = format;
+                phone.obscured = false;
+            }
+        }
 
         let (posted, first_day, last_day) = if private {
             let days_back = ((origin_serial * 3 + 1) % 25) as i64;
@@ -317,6 +332,7 @@ impl AdContext<'_> {
             contact_groups,
             lexicon_hits,
             travelling,
+            number,
         }
     }
 }

@@ -444,15 +444,12 @@ impl Farm {
     }
 
     fn frame(&self, index: usize) -> Frame<'_> {
-        let count = self.plans.len();
-        let mut partner_hosts = Vec::new();
-        for step in [1, 5] {
-            let partner = (index + step) % count;
-            if partner != index && !partner_hosts.contains(&self.plans[partner].site.host.as_str())
-            {
-                partner_hosts.push(self.plans[partner].site.host.as_str());
-            }
-        }
+        // Earlier sites only, so that site `i` is the same in a farm of any size.
+        let partner_hosts = [1, 5]
+            .iter()
+            .filter_map(|step| index.checked_sub(*step))
+            .map(|partner| self.plans[partner].site.host.as_str())
+            .collect();
         Frame {
             plan: &self.plans[index],
             partner_hosts,

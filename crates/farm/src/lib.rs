@@ -59,3 +59,4 @@ pub use truth::{
     LexiconHit, LinkTruth, LocationTruth, PageTruth, PhoneTruth, PriceTruth, RobotsTruth,
     SharedContact, SiteTruth, Truth, TRUTH_FORMAT_VERSION,
 };
+pub use vocabulary::digit_words;

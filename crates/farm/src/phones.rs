@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::vocabulary::{Country, Language};
 
 /// How an ad prints its number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PhoneFormat {
     /// `0664 0123456`.

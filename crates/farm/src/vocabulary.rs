@@ -233,6 +233,15 @@ pub(crate) fn language(code: &str) -> &'static Language {
         .unwrap_or(&western::ENGLISH)
 }
 
+/// The words for `0`–`9` in the farm's language `code`, as obscured phone
+/// numbers spell them, for tests and benchmarks that recover numbers.
+pub fn digit_words(code: &str) -> Option<[&'static str; 10]> {
+    LANGUAGES
+        .iter()
+        .find(|language| language.code == code)
+        .map(|language| language.digit_words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{PluralRule, LANGUAGES};

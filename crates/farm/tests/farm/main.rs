@@ -3,4 +3,7 @@
 
 mod config;
 mod http_client;
+mod phones;
+mod robots;
 mod server;
+mod templates;
