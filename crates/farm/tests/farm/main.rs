@@ -2,6 +2,7 @@
 //! audit on port 0, and the generated crawler config.
 
 mod config;
+mod determinism;
 mod http_client;
 mod phones;
 mod robots;
