@@ -241,8 +241,7 @@ fn ten_thousand_sites_from_compact_plans_up_to_five_hundred_pages() {
     let last = truth
         .pages
         .iter()
-        .filter(|page| !page.ad_ids.is_empty())
-        .last()
+        .rfind(|page| !page.ad_ids.is_empty())
         .expect("a last listing page");
     let site = &farm.sites()[largest.0];
     assert_eq!(farm.render(&site.host, &last.url_path).status, 200);

@@ -14,11 +14,6 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
-    /// The body as UTF-8 (control endpoints and UTF-8 sites).
-    pub(crate) fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

@@ -11,7 +11,7 @@ fn recover_digits(shown: &str, language: &str) -> String {
     let words = digit_words(language).expect("farm language");
     let mut digits = String::new();
     let mut word = String::new();
-    let mut flush = |word: &mut String, digits: &mut String| {
+    let flush = |word: &mut String, digits: &mut String| {
         if word.is_empty() {
             return;
         }
