@@ -153,8 +153,8 @@ pub(crate) struct ListingPage {
     pub(crate) ads: Vec<ListedAd>,
     /// Repeats of live ads in a VIP or top block.
     pub(crate) promoted: Vec<ListedAd>,
-    /// What a "showing N ads" line says (it counts the page size and the
-    /// promoted block, so it disagrees with the cards).
+    /// What a "showing N ads" line says (it counts the page size, the
+    /// promoted block and the premium ads, so it disagrees with the cards).
     pub(crate) counter_shown: Option<u64>,
     /// What the site-wide "N ads online" counter says.
     pub(crate) site_counter: Option<u64>,
@@ -201,9 +201,11 @@ pub(crate) fn listing_page(
             .map(|position| vip[((page_number - 1) * 3 + position) % vip.len()])
             .collect()
     };
+    // Like many real counters it counts the page size, the promoted block
+    // and the premium ads, never the cards actually shown.
     let counter_shown = traits
         .page_counter
-        .then(|| (per_page + promoted.len()) as u64);
+        .then(|| (per_page + promoted.len()) as u64 + plan.private_ads);
     let site_counter = plan.shows_site_counter.then(|| {
         let inflation =
             110 + SeededRandom::hash_item(seed, "counter", plan.index as u64, day as u64) % 50;
