@@ -121,9 +121,9 @@ pub(crate) enum Command {
     },
     /// Serve the synthetic farm for manual exploration and benchmarks.
     Farm {
-        /// Number of synthetic sites.
-        #[arg(long, default_value_t = 6)]
-        sites: usize,
+        /// Number of synthetic sites (1–10000).
+        #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        sites: u64,
         /// Seed of the synthetic web; the same seed serves the same bytes.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -136,6 +136,9 @@ pub(crate) enum Command {
         /// Write a crawler config for the farm to this file.
         #[arg(long, value_name = "PATH")]
         write_config: Option<PathBuf>,
+        /// Write the farm's ground truth (per site, page and ad) as JSON to this file.
+        #[arg(long, value_name = "FILE")]
+        truth: Option<PathBuf>,
     },
 }
 

@@ -94,7 +94,18 @@ async fn run_async(command: Command) -> anyhow::Result<u8> {
             port,
             day,
             write_config,
-        } => farm::run(sites, seed, port, day, write_config.as_deref()).await,
+            truth,
+        } => {
+            farm::run(farm::FarmArgs {
+                sites,
+                seed,
+                port,
+                day,
+                write_config: write_config.as_deref(),
+                truth: truth.as_deref(),
+            })
+            .await
+        }
         Command::CheckConfig { .. }
         | Command::Indicators { .. }
         | Command::Export { .. }

@@ -52,7 +52,7 @@ fn farm_pages() -> Vec<Page> {
             pages.push(Page {
                 url: Url::parse(&format!("http://{}{}", site.host, page.url_path))
                     .expect("farm URLs parse"),
-                body: farm.render(&site.host, &page.url_path).body.into_bytes(),
+                body: farm.render(&site.host, &page.url_path).body,
             });
         }
     }

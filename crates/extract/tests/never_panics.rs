@@ -83,11 +83,7 @@ fn seed_pages() -> &'static [Vec<u8>] {
             day: 0,
         });
         for (site, truth) in farm.sites().iter().zip(&farm.truth().sites) {
-            pages.push(
-                farm.render(&site.host, &truth.pages[0].url_path)
-                    .body
-                    .into_bytes(),
-            );
+            pages.push(farm.render(&site.host, &truth.pages[0].url_path).body);
         }
         pages
     })

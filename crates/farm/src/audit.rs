@@ -130,22 +130,25 @@ impl AuditReport {
     }
 }
 
-/// The farm's request log.
+/// The farm's request log: every request to a site host, recorded by the
+/// server's outermost middleware. Any server module (the site farm, a
+/// hostile-server module) records through [`AuditRecorder::begin`] and
+/// [`AuditRecorder::finish`], so one audit covers all of them.
 #[derive(Debug)]
-pub(crate) struct AuditLog {
+pub(crate) struct AuditRecorder {
     started_at: tokio::time::Instant,
     records: Mutex<Vec<RequestRecord>>,
 }
 
-impl AuditLog {
-    pub(crate) fn new() -> AuditLog {
-        AuditLog {
+impl AuditRecorder {
+    pub(crate) fn new() -> AuditRecorder {
+        AuditRecorder {
             started_at: tokio::time::Instant::now(),
             records: Mutex::new(Vec::new()),
         }
     }
 
-    /// Records an arrival; returns its position for [`AuditLog::finish`].
+    /// Records an arrival; returns its position for [`AuditRecorder::finish`].
     pub(crate) fn begin(
         &self,
         host: String,
@@ -196,12 +199,15 @@ impl AuditLog {
     }
 }
 
-/// Judges `records` (in arrival order); `robots_allows(host, path)` is the
-/// farm's own robots.txt verdict for the expected token.
+/// Judges `records` (in arrival order). `is_robots_file(host, path)` says
+/// which requests are robots.txt (the file or where it redirects);
+/// `robots_allows(host, path)` is the farm's own robots.txt verdict for the
+/// expected token.
 pub(crate) fn report(
     records: &[RequestRecord],
     expectations: &AuditExpectations,
-    robots_allows: impl Fn(&str, &str) -> bool,
+    is_robots_file: impl Fn(&str, &str) -> bool,
+    mut robots_allows: impl FnMut(&str, &str) -> bool,
 ) -> AuditReport {
     let mut records_by_host: BTreeMap<&str, Vec<&RequestRecord>> = BTreeMap::new();
     for record in records {
@@ -226,7 +232,8 @@ pub(crate) fn report(
                 patterns,
                 min_interval,
                 &token,
-                &robots_allows,
+                &is_robots_file,
+                &mut robots_allows,
             );
             (host.to_owned(), audit)
         })
@@ -240,7 +247,8 @@ fn audit_host(
     listing_patterns: &[String],
     min_interval: Option<Duration>,
     lowercase_token: &str,
-    robots_allows: &impl Fn(&str, &str) -> bool,
+    is_robots_file: &impl Fn(&str, &str) -> bool,
+    robots_allows: &mut impl FnMut(&str, &str) -> bool,
 ) -> HostAudit {
     let mut audit = HostAudit {
         requests: records.len(),
@@ -254,7 +262,7 @@ fn audit_host(
     let mut latest_finish: Option<Option<Duration>> = None;
     let mut previous: Option<&RequestRecord> = None;
     for record in records {
-        let is_robots = record.path_and_query == "/robots.txt";
+        let is_robots = is_robots_file(host, &record.path_and_query);
         match &record.user_agent {
             Some(user_agent) => {
                 if !user_agent.to_ascii_lowercase().contains(lowercase_token) {
@@ -346,7 +354,12 @@ mod tests {
             record("/l/", 100, Some(110)),
             record("/l/?page=2", 200, Some(210)),
         ];
-        let audit_report = report(&records, &expectations(), |_, _| true);
+        let audit_report = report(
+            &records,
+            &expectations(),
+            |_, path| path == "/robots.txt",
+            |_, _| true,
+        );
         let host = &audit_report.hosts["h.farm.test"];
         assert_eq!(host.requests, 3);
         assert!(host.robots_first);
@@ -365,9 +378,12 @@ mod tests {
             record("/robots.txt", 40, Some(45)),
         ];
         records[1].user_agent = Some("curl/8".to_owned());
-        let audit_report = report(&records, &expectations(), |_, path| {
-            !path.contains("private")
-        });
+        let audit_report = report(
+            &records,
+            &expectations(),
+            |_, path| path == "/robots.txt",
+            |_, path| !path.contains("private"),
+        );
         let host = &audit_report.hosts["h.farm.test"];
         assert!(!host.robots_first);
         assert_eq!(host.overlapping, 3);

@@ -25,11 +25,13 @@ pub struct ConfigOptions {
 
 /// `[crawler] max_concurrent_hosts` in the generated config.
 pub const CONFIG_MAX_CONCURRENT_HOSTS: usize = 64;
-/// `[politeness] max_pages_per_site`: above any farm site's page count.
-pub const CONFIG_MAX_PAGES_PER_SITE: usize = 200;
+/// `[politeness] max_pages_per_site`: above any farm site's requests (at
+/// most 500 listing pages, the premium section and its rules page), so the
+/// cap never decides what a crawl of the farm sees.
+pub const CONFIG_MAX_PAGES_PER_SITE: usize = 1000;
 
 pub(crate) fn crawler_config(farm: &Farm, address: SocketAddr, options: &ConfigOptions) -> String {
-    let mut config = String::with_capacity(512 + farm.sites().len() * 512);
+    let mut config = String::with_capacity(512 + farm.sites().len() * 768);
     // Writing to a String cannot fail; the results are ignored throughout.
     let _ = write!(
         config,

@@ -26,6 +26,20 @@ impl SeededRandom {
         generator
     }
 
+    /// The stream for item `item` of `label` number `index`: one ad of one
+    /// site, one day of one site. Streams of neighbouring items are unrelated.
+    pub(crate) fn derive_item(seed: u64, label: &str, index: u64, item: u64) -> SeededRandom {
+        let mut generator = SeededRandom::derive(seed, label, index);
+        generator.state ^= item.wrapping_mul(0xd6e8_feb8_6659_fd93).rotate_left(29);
+        generator.next_u64();
+        generator
+    }
+
+    /// One draw of [`SeededRandom::derive_item`]: a stateless hash of the key.
+    pub(crate) fn hash_item(seed: u64, label: &str, index: u64, item: u64) -> u64 {
+        SeededRandom::derive_item(seed, label, index, item).next_u64()
+    }
+
     pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut mixed = self.state;

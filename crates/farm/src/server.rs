@@ -1,4 +1,5 @@
-//! Serving the farm over HTTP: [`app`] routes on the `Host` header alone,
+//! Serving the farm over HTTP: [`app`] routes on the `Host` header alone
+//! (`route_host`: the control address, a farm site, or unknown),
 //! an outermost middleware records each request's arrival in the audit log
 //! and wraps the response body so that its completion (fully handed to the
 //! connection, or dropped) is recorded too. [`serve`] runs the app on a
@@ -24,13 +25,26 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::farm::{normalise_host, Farm};
+use crate::robots::ROBOTS_TOKEN;
 
-/// On any host: the audit log as JSON (never itself recorded).
+/// On the control address: the politeness audit per host, as JSON. Query
+/// `token=` (default `cartograph`) and `min_interval_ms=` (default 0; each
+/// host's Crawl-delay raises it) say what the crawler was told.
 pub const AUDIT_PATH: &str = "/__farm/audit";
-/// On any host: the ground truth as JSON (never itself recorded).
+/// On the control address: every recorded request, as JSON.
+pub const AUDIT_REQUESTS_PATH: &str = "/__farm/audit/requests";
+/// On the control address: the whole truth as JSON (farms of up to
+/// [`MAX_SITES_FOR_WHOLE_TRUTH`] sites), or one site's at `/__farm/truth/{site_id}`.
 pub const TRUTH_PATH: &str = "/__farm/truth";
-/// A host that serves only the control paths and is never recorded.
+/// On the control address: every site's whitelist view, as JSON.
+pub const SITES_PATH: &str = "/__farm/sites";
+/// A name for the control address; so are `localhost` and any IP literal
+/// (`http://127.0.0.1:PORT/__farm/audit`). Site hosts never answer control
+/// paths, so a crawler cannot stumble on them, and control requests are
+/// never recorded.
 pub const CONTROL_HOST: &str = "control.farm.test";
+/// Larger farms serve their truth per site only.
+pub const MAX_SITES_FOR_WHOLE_TRUTH: usize = 200;
 
 /// How long [`RunningFarm::shutdown`] lets open connections finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -112,20 +126,47 @@ impl Drop for RunningFarm {
     }
 }
 
+/// Who a request is for: the one place hosts are routed. A new kind of
+/// host (a hostile server, say) gets a variant here and a branch in
+/// [`respond`]; recording happens for every route but the control address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostRoute {
+    /// The farm's control address: `/__farm/*` endpoints, never recorded.
+    Control,
+    /// A farm site, by index.
+    Site(usize),
+    /// A host the farm does not serve: 404, recorded.
+    Unknown,
+}
+
+pub(crate) fn route_host(farm: &Farm, host: &str) -> HostRoute {
+    if host.is_empty()
+        || host == CONTROL_HOST
+        || host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok()
+    {
+        return HostRoute::Control;
+    }
+    match farm.site_index(host) {
+        Some(index) => HostRoute::Site(index),
+        None => HostRoute::Unknown,
+    }
+}
+
 async fn respond(
     State(farm): State<Arc<Farm>>,
     method: Method,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    match uri.path() {
-        AUDIT_PATH => return Json(farm.audit()).into_response(),
-        TRUTH_PATH => return Json(farm.truth()).into_response(),
-        _ => {}
-    }
     let host = request_host(&headers, &uri);
-    if host == CONTROL_HOST {
-        return (StatusCode::NOT_FOUND, "unknown control path\n").into_response();
+    match route_host(&farm, &host) {
+        HostRoute::Control => return control(&farm, &uri),
+        HostRoute::Site(_) | HostRoute::Unknown => {}
     }
     if method != Method::GET && method != Method::HEAD {
         return (
@@ -138,18 +179,60 @@ async fn respond(
     let path_and_query = uri.path_and_query().map_or("/", |path| path.as_str());
     let page = farm.render(&host, path_and_query);
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, page.content_type)],
-        page.body,
-    )
-        .into_response()
+    let mut response = (status, page.body).into_response();
+    for (name, value) in page.headers {
+        if let Ok(value) = header::HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// The control endpoints.
+fn control(farm: &Farm, uri: &Uri) -> Response {
+    let query = |name: &str| -> Option<String> {
+        uri.query()?.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
+    };
+    match uri.path() {
+        AUDIT_PATH => {
+            let token = query("token").unwrap_or_else(|| ROBOTS_TOKEN.to_owned());
+            let min_interval = Duration::from_millis(
+                query("min_interval_ms")
+                    .and_then(|millis| millis.parse().ok())
+                    .unwrap_or(0),
+            );
+            Json(farm.audit_report(&farm.audit_expectations(&token, min_interval))).into_response()
+        }
+        AUDIT_REQUESTS_PATH => Json(farm.audit()).into_response(),
+        SITES_PATH => Json(farm.sites()).into_response(),
+        TRUTH_PATH if farm.sites().len() <= MAX_SITES_FOR_WHOLE_TRUTH => {
+            Json(farm.truth()).into_response()
+        }
+        TRUTH_PATH => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the farm has {} sites: ask {TRUTH_PATH}/SITE_ID, or use `cartograph farm --truth FILE`\n",
+                farm.sites().len()
+            ),
+        )
+            .into_response(),
+        path => match path.strip_prefix(TRUTH_PATH).and_then(|rest| rest.strip_prefix('/')) {
+            Some(site_id) => match farm.sites().iter().position(|site| site.id == site_id) {
+                Some(index) => Json(farm.site_truth(index)).into_response(),
+                None => (StatusCode::NOT_FOUND, "no such site\n").into_response(),
+            },
+            None => (StatusCode::NOT_FOUND, "unknown control path\n").into_response(),
+        },
+    }
 }
 
 /// Records the arrival first thing, and the completion through the body.
 async fn record_request(State(farm): State<Arc<Farm>>, request: Request, next: Next) -> Response {
     let host = request_host(request.headers(), request.uri());
-    if host == CONTROL_HOST || request.uri().path().starts_with("/__farm/") {
+    if route_host(&farm, &host) == HostRoute::Control {
         return next.run(request).await;
     }
     let user_agent = request
@@ -160,7 +243,7 @@ async fn record_request(State(farm): State<Arc<Farm>>, request: Request, next: N
         .uri()
         .path_and_query()
         .map_or_else(|| "/".to_owned(), |path| path.as_str().to_owned());
-    let record_index = farm.audit_log.begin(
+    let record_index = farm.audit_recorder.begin(
         host,
         request.method().to_string(),
         path_and_query,
@@ -173,7 +256,7 @@ async fn record_request(State(farm): State<Arc<Farm>>, request: Request, next: N
         completed: false,
     };
     let response = next.run(request).await;
-    farm.audit_log
+    farm.audit_recorder
         .set_status(record_index, response.status().as_u16());
     let (parts, body) = response.into_parts();
     Response::from_parts(
@@ -206,7 +289,7 @@ impl CompletionGuard {
     fn complete(&mut self) {
         if !self.completed {
             self.completed = true;
-            self.farm.audit_log.finish(self.record_index);
+            self.farm.audit_recorder.finish(self.record_index);
         }
     }
 }

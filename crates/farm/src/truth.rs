@@ -1,17 +1,25 @@
-//! Ground truth: what every farm site contains, generated once from the seed
-//! (sites → pages → ads) before anything is served. Pages are rendered from
-//! this on each request and never stored, so the truth is the only state and
-//! a test can always compare what a crawler found with what was there.
+//! Ground truth: what every farm site contains and how it is connected, as
+//! data. Nothing here is stored by the farm: a site's truth is drawn from
+//! its plan on request (`Farm::site_truth`), the whole farm's on first use
+//! (`Farm::truth`), and `cartograph farm --truth FILE` streams it site by
+//! site. The pages a crawler must fetch, the ads it must count, every ad's
+//! date, price, place, language, contacts, lexicon hits, category and
+//! connections, and the ads that appeared and disappeared since yesterday.
 
-use chrono::{Days, NaiveDate};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::seeded::SeededRandom;
-use crate::site::{FarmSite, SiteShape};
-use crate::vocabulary::Currency;
+use crate::dates::{DateShownKind, DateStyle};
+use crate::encoding::{CharsetDeclaration, PageEncoding};
+use crate::pagination::PaginationStyle;
+use crate::phones::PhoneFormat;
+use crate::plan::{ContactMix, LexiconRates};
+use crate::prices::PriceUnit;
+use crate::robots::RobotsVariant;
+use crate::templates::TemplateKind;
 
 /// Bumped whenever the serialized shape of [`Truth`] changes.
-pub const TRUTH_FORMAT_VERSION: u32 = 1;
+pub const TRUTH_FORMAT_VERSION: u32 = 2;
 
 /// Everything the farm serves, as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,225 +28,250 @@ pub struct Truth {
     pub format_version: u32,
     pub seed: u64,
     pub day: u32,
-    /// The farm's "today": ads are posted on or before it.
+    /// The farm's "today": 2025-01-01 plus `day`.
     pub today: NaiveDate,
-    /// In the same order as [`crate::Farm::sites`].
+    /// The farm's "now", which relative dates on cards count back from.
+    pub now: NaiveDateTime,
+    /// The robots.txt product token the pages were worked out for.
+    pub robots_token: String,
+    /// In the same order as `Farm::sites`.
     pub sites: Vec<SiteTruth>,
+    pub connections: ConnectionsTruth,
 }
 
-/// One site's content.
+/// One site's content on the farm's day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteTruth {
     pub site_id: String,
-    /// Distinct ads on the robots-allowed listing pages: what a polite,
-    /// de-duplicating crawler must count.
+    pub host: String,
+    pub name: String,
+    pub template: TemplateKind,
+    /// Sites sharing it share a template fingerprint (`escort-directory-0`).
+    pub template_group: String,
+    pub category: String,
+    pub language: String,
+    pub country: String,
+    pub home_city: String,
+    /// Company named in the footer (mapping sheet field j).
+    pub operator: String,
+    pub encoding: PageEncoding,
+    pub charset_declaration: CharsetDeclaration,
+    pub robots: RobotsTruth,
+    pub pagination: PaginationStyle,
+    pub ads_per_page: usize,
+    pub date_style: DateStyle,
+    /// Whether the profile's `ad` selector also matches the promoted block
+    /// (so promoted repeats are cards to de-duplicate).
+    pub profile_matches_promoted: bool,
+    /// Analytics and ad-network ids in the page head (`UA-`, `G-`, `GTM-`, `ca-pub-`).
+    pub analytics_ids: Vec<String>,
+    /// What the site's own "N ads online" counter says, if it has one.
+    pub site_counter: Option<u64>,
+    /// Distinct ads on the pages a polite crawler fetches: what it must count.
     pub ads_total: usize,
-    /// Robots-allowed listing pages, in `next`-link order from the seed.
+    /// Listing pages a polite crawler with [`Truth::robots_token`] fetches:
+    /// in scope, allowed by robots.txt, linked from the seed.
     pub pages: Vec<PageTruth>,
-    /// Values of the `Disallow` rules that apply to any crawler (the `*` group).
-    pub disallowed_paths: Vec<String>,
-    /// Listing pages that exist, are linked from every listing page and lie
-    /// inside the listing patterns, but that robots.txt disallows.
+    /// Pages in scope and linked, that robots.txt keeps the crawler from.
     pub disallowed_pages: Vec<PageTruth>,
-    /// The ad listed on two pages of this site, if any (a "promoted" repeat).
-    pub promoted_repeat: Option<String>,
-    /// Every ad of the site: listing order, the ones behind robots last.
+    pub lexicon_rates: LexiconRates,
+    pub contact_mix: ContactMix,
+    pub change: ChangeTruth,
+    /// Every ad on `pages` and `disallowed_pages`, in listing order.
     pub ads: Vec<AdTruth>,
 }
 
-/// One listing page and the ads on it, in order (a repeated ad included).
+/// What a site's robots.txt is and what a crawler must make of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RobotsTruth {
+    pub variant: RobotsVariant,
+    /// Status of `GET /robots.txt`.
+    pub status: u16,
+    /// `allow-all`, `disallow-all` or `rules`, per DESIGN.md.
+    pub policy: String,
+    pub crawl_delay_millis: Option<u64>,
+    pub redirect_to: Option<String>,
+    pub bytes: usize,
+}
+
+/// One page and what is on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageTruth {
     /// Path and query as linked (`/wien/?page=2`).
     pub url_path: String,
+    /// The page's ad cards, in order.
     pub ad_ids: Vec<String>,
+    /// Repeats of live ads in a VIP or top block.
+    pub promoted_ad_ids: Vec<String>,
+    /// A "showing N ads" line, which disagrees with the cards.
+    pub counter_shown: Option<u64>,
+    /// Banners between the cards.
+    pub banners: usize,
+    /// Items in the list that are not ads (sticky threads, sponsored rows).
+    pub non_ad_items: usize,
+    /// Whether the page carries a JSON-LD ItemList of its ads.
+    pub json_ld: bool,
 }
 
-/// One ad, with the values its card shows.
+/// Turnover: what changed since the day before, among the ads counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeTruth {
+    /// Ads the site posts a day (an aggregator: its sources').
+    pub births_per_day: u64,
+    /// Ads live on average this many days.
+    pub mean_lifetime_days: u64,
+    pub new_since_previous_day: usize,
+    pub disappeared_since_previous_day: usize,
+    pub new_ad_ids: Vec<String>,
+    pub disappeared_ad_ids: Vec<String>,
+}
+
+/// One ad, with everything its card shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdTruth {
     /// Unique within the site; the last segment of the ad's URL.
     pub ad_id: String,
-    /// Path of the ad's detail page (outside the listing patterns).
+    /// Path of the ad's own page (outside the listing patterns).
     pub url_path: String,
+    /// The text of the card's link.
     pub title: String,
     pub display_name: String,
-    pub age: u32,
-    /// Display name of the place on the card.
-    pub city: String,
-    pub price: PriceTruth,
-    pub posted: NaiveDate,
-    /// As printed on the card.
-    pub phone: String,
-    /// The same number in E.164, for checking normalisation.
-    pub phone_e164: String,
+    pub age: Option<u32>,
     /// The card's description text.
     pub text: String,
-    /// True when the ad is listed only on robots-disallowed pages.
+    /// ISO 639-1 of `text`.
+    pub language: String,
+    /// DESIGN.md category of the site that posted the ad.
+    pub category: String,
+    pub posted: NaiveDateTime,
+    pub posted_days_ago: i64,
+    pub date_shown: DateShownKind,
+    /// The date as printed, if printed.
+    pub date_text: Option<String>,
+    pub price: Option<PriceTruth>,
+    /// The price element's text: the price, "on request", or nothing.
+    pub price_text: Option<String>,
+    pub location: LocationTruth,
+    pub phone: Option<PhoneTruth>,
+    /// Messenger links (`whatsapp`, `telegram`, `viber`).
+    pub messengers: Vec<LinkTruth>,
+    /// Social links (`instagram`, `onlyfans`, `x`).
+    pub social: Vec<LinkTruth>,
+    /// Keys of the contacts on the ad (`tel:+43…`, `telegram:handle`): ads
+    /// sharing a key share a contact.
+    pub contact_groups: Vec<String>,
+    pub lexicon_hits: Vec<LexiconHit>,
+    pub connections: AdConnections,
+    /// Listed only in the robots-disallowed premium section.
     pub behind_robots: bool,
+    /// First and last farm day the ad is listed (`None`: no end).
+    pub first_day: i64,
+    pub last_day: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceTruth {
-    pub amount: u32,
-    /// ISO 4217 (`EUR`, `GBP`).
+    pub amount: u64,
+    /// ISO 4217.
     pub currency: String,
-    /// `hour` or `night`.
-    pub unit: String,
-    /// As printed on the card.
+    pub unit: PriceUnit,
+    /// Printed as "from …".
+    pub starting_from: bool,
     pub text: String,
 }
 
-/// The farm's "today" for simulation day `day`.
-pub(crate) fn farm_today(day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1)
-        .and_then(|first| first.checked_add_days(Days::new(u64::from(day))))
-        .unwrap_or(NaiveDate::MAX)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationTruth {
+    /// As printed.
+    pub city: String,
+    pub city_slug: String,
+    /// ISO 3166-1 of the city.
+    pub country: String,
+    /// In another country than the site's.
+    pub abroad: bool,
 }
 
-/// Index of the site that lists its first ad again on its second page.
-pub(crate) const PROMOTED_REPEAT_SITE: usize = 0;
-
-/// Draws the pages and ads of site number `index`.
-pub(crate) fn generate_site_truth(
-    random: &mut SeededRandom,
-    site: &FarmSite,
-    shape: &SiteShape,
-    index: usize,
-    today: NaiveDate,
-    disallowed_paths: Vec<String>,
-) -> SiteTruth {
-    let definition = shape.template.definition();
-    let page_count = random.between_usize(2, 6);
-    let ads_per_page: Vec<usize> = (0..page_count)
-        .map(|_| random.between_usize(5, 20))
-        .collect();
-    let behind_robots_count = random.between_usize(3, 8);
-
-    let mut ad_drawer = AdDrawer {
-        next_ad_number: random.between(10_000, 89_999),
-        days_ago: 0,
-        today,
-    };
-    let mut ads = Vec::new();
-    let mut pages = Vec::with_capacity(page_count);
-    for (page_index, &ad_count) in ads_per_page.iter().enumerate() {
-        let mut ad_ids = Vec::with_capacity(ad_count + 1);
-        for _ in 0..ad_count {
-            let ad = ad_drawer.draw(random, shape, false);
-            ad_ids.push(ad.ad_id.clone());
-            ads.push(ad);
-        }
-        pages.push(PageTruth {
-            url_path: definition.listing_page_path(&shape.listing_prefix, page_index + 1),
-            ad_ids,
-        });
-    }
-    let ads_total = ads.len();
-
-    let mut behind_robots_ids = Vec::with_capacity(behind_robots_count);
-    for _ in 0..behind_robots_count {
-        let ad = ad_drawer.draw(random, shape, true);
-        behind_robots_ids.push(ad.ad_id.clone());
-        ads.push(ad);
-    }
-    let disallowed_pages = vec![PageTruth {
-        url_path: definition.disallowed_page_path(&shape.listing_prefix),
-        ad_ids: behind_robots_ids,
-    }];
-
-    let mut promoted_repeat = None;
-    if index == PROMOTED_REPEAT_SITE {
-        // Every site has at least two pages of at least five ads, so both
-        // the first ad and the second page exist.
-        let first_ad = pages[0].ad_ids[0].clone();
-        pages[1].ad_ids.insert(0, first_ad.clone());
-        promoted_repeat = Some(first_ad);
-    }
-
-    SiteTruth {
-        site_id: site.id.clone(),
-        ads_total,
-        pages,
-        disallowed_paths,
-        disallowed_pages,
-        promoted_repeat,
-        ads,
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneTruth {
+    pub e164: String,
+    /// ISO 3166-1 of the number.
+    pub country: String,
+    /// As printed on the card.
+    pub shown: String,
+    pub format: PhoneFormat,
+    pub obscured: bool,
+    /// True for numbers from a regulator's drama/fiction range.
+    pub reserved_for_fiction: bool,
 }
 
-/// Draws ads one after another: ids rise, posting dates fall.
-struct AdDrawer {
-    next_ad_number: u64,
-    days_ago: u64,
-    today: NaiveDate,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkTruth {
+    pub kind: String,
+    pub href: String,
 }
 
-impl AdDrawer {
-    fn draw(
-        &mut self,
-        random: &mut SeededRandom,
-        shape: &SiteShape,
-        behind_robots: bool,
-    ) -> AdTruth {
-        let definition = shape.template.definition();
-        let language = shape.language;
-        let country = shape.country;
+/// A risk-lexicon phrase in the ad text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LexiconHit {
+    /// `youth`, `trust`, `movement`, `third-party`, `rental`, `auction`,
+    /// `multiple-providers`, `nationality`.
+    pub category: String,
+    /// Exactly as in the text.
+    pub phrase: String,
+    /// Rental days, or the country of origin named.
+    pub detail: Option<String>,
+}
 
-        let ad_id = self.next_ad_number.to_string();
-        self.next_ad_number += random.between(1, 9);
-        self.days_ago = (self.days_ago + random.below(3)).min(60);
-        let posted = self
-            .today
-            .checked_sub_days(Days::new(self.days_ago))
-            .unwrap_or(NaiveDate::MIN);
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdConnections {
+    /// The same ad text under an earlier id of this site.
+    pub repost_of: Option<String>,
+    /// The site and ad an aggregator copied this from.
+    pub copied_from: Option<AdSource>,
+    /// The contact is one of the farm's travelling contacts.
+    pub travelling_contact: bool,
+}
 
-        let display_name = (*random.pick(language.first_names)).to_owned();
-        let age = random.between(21, 45) as u32;
-        let tagline = random.pick(language.taglines);
-        let title = format!("{display_name}, {age}, {tagline}");
-        let city = if random.chance(1, 5) {
-            random.pick(country.cities).display
-        } else {
-            shape.home_city.display
-        };
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdSource {
+    pub site_id: String,
+    pub ad_id: String,
+    /// The original ad's page on its own site.
+    pub url: String,
+}
 
-        let per_night = random.chance(1, 6);
-        let amount = match (country.currency, per_night) {
-            (Currency::Euro, false) => random.between(10, 40) * 10,
-            (Currency::Euro, true) => random.between(60, 150) * 10,
-            (Currency::PoundSterling, false) => random.between(8, 30) * 10,
-            (Currency::PoundSterling, true) => random.between(50, 120) * 10,
-        } as u32;
-        let price = PriceTruth {
-            amount,
-            currency: country.currency.code().to_owned(),
-            unit: if per_night { "night" } else { "hour" }.to_owned(),
-            text: crate::vocabulary::format_price(amount, country.currency, per_night, language),
-        };
+/// Links between sites.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionsTruth {
+    /// Template groups with more than one site.
+    pub template_twins: Vec<GroupOfSites>,
+    /// Analytics or ad-network ids on more than one site.
+    pub shared_analytics: Vec<GroupOfSites>,
+    pub aggregators: Vec<AggregatorTruth>,
+    /// Contacts on more than one site, or in more than one country.
+    pub shared_contacts: Vec<SharedContact>,
+}
 
-        let (phone, phone_e164) = country.phone_plan.format(random.next_u64());
-        let first_sentence = random.below(language.sentences.len() as u64) as usize;
-        let offset = 1 + random.below(language.sentences.len() as u64 - 1) as usize;
-        let second_sentence = (first_sentence + offset) % language.sentences.len();
-        let text = format!(
-            "{} {}",
-            language.sentences[first_sentence], language.sentences[second_sentence]
-        );
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupOfSites {
+    /// The template group or the id.
+    pub key: String,
+    pub site_ids: Vec<String>,
+}
 
-        AdTruth {
-            url_path: definition.ad_path(&shape.listing_prefix, &ad_id),
-            ad_id,
-            title,
-            display_name,
-            age,
-            city: city.to_owned(),
-            price,
-            posted,
-            phone,
-            phone_e164,
-            text,
-            behind_robots,
-        }
-    }
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AggregatorTruth {
+    pub site_id: String,
+    pub copies_from: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedContact {
+    /// A contact group key (`tel:+43…`).
+    pub contact: String,
+    pub site_ids: Vec<String>,
+    pub cities: Vec<String>,
+    pub countries: Vec<String>,
+    /// Ads carrying it, on the pages crawlers fetch.
+    pub ads: usize,
 }

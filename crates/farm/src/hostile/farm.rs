@@ -195,15 +195,21 @@ impl RunningHostileFarm {
                 .map(|fault| (fault.host(), min_interval))
                 .collect(),
         };
-        let report =
-            crate::audit::report(&records, &expectations, |host, path| {
-                match Fault::of_host(host) {
-                    Some(fault) if !fault.robots_paths().contains(&path) => {
-                        RobotsRules::parse(&fault.robots_text()).is_allowed(user_agent_token, path)
-                    }
-                    _ => true,
+        let report = crate::audit::report(
+            &records,
+            &expectations,
+            |host, path| {
+                path == "/robots.txt"
+                    || Fault::of_host(host)
+                        .is_some_and(|fault| fault.robots_paths().contains(&path))
+            },
+            |host, path| match Fault::of_host(host) {
+                Some(fault) if !fault.robots_paths().contains(&path) => {
+                    RobotsRules::parse(&fault.robots_text()).is_allowed(user_agent_token, path)
                 }
-            });
+                _ => true,
+            },
+        );
         let mut retry_after_violations = self.retry_after_violations(&records);
         retry_after_violations.extend(crawl_delay_violations(&records));
         HostileAudit {

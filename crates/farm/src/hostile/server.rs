@@ -15,7 +15,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
-use crate::audit::AuditLog;
+use crate::audit::AuditRecorder;
 use crate::farm::normalise_host;
 use crate::hostile::faults::{answer, Asked, Fault, Reply};
 
@@ -27,7 +27,7 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 /// What the server shares with the farm: the audit, and what it asked for.
 #[derive(Debug)]
 pub(crate) struct HostileState {
-    pub(crate) audit_log: AuditLog,
+    pub(crate) audit_log: AuditRecorder,
     /// Requests so far per (host, path).
     counters: Mutex<HashMap<(String, String), u32>>,
     /// Audit record index → the Retry-After its answer asked for.
@@ -40,7 +40,7 @@ pub(crate) struct HostileState {
 impl HostileState {
     pub(crate) fn new(trap_port: u16) -> HostileState {
         HostileState {
-            audit_log: AuditLog::new(),
+            audit_log: AuditRecorder::new(),
             counters: Mutex::new(HashMap::new()),
             retry_after: Mutex::new(Vec::new()),
             trap_connections: AtomicUsize::new(0),

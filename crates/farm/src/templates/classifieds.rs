@@ -1,209 +1,97 @@
-//! Template (b), the classifieds board: a table of `tr.listing` rows under
-//! `/listings/`, paginated with `/listings/page/N/` and
-//! `<a class="next" rel="next">`, ad pages at `/ad/{id}` and a
-//! robots-disallowed `/listings/vip/` section.
+//! General classifieds with a personal-services section: a table of rows,
+//! `/page/N/`, top ads repeated at the head of every page in the row markup
+//! itself (so a profile counts them twice unless it de-duplicates), and
+//! sponsored rows that are not ads. Other sections are linked, out of scope.
 
 use std::fmt::Write as _;
 
-use crate::site::Profile;
-use crate::templates::html::{document, escape, plain_heading_and_text};
-use crate::templates::{AdView, Frame, ListingView, PlainView, SiteTemplate};
+use crate::templates::chrome::{
+    contact_links, date_element, document, escape, footer, header, pager, phone_element,
+    price_element, site_counter, ListingView,
+};
+use crate::templates::Skin;
 use crate::truth::AdTruth;
-use crate::vocabulary::Language;
+use crate::vocabulary::Labels;
 
-#[derive(Debug)]
-pub(crate) struct Classifieds;
+const STYLESHEET: &str = "body{font:14px Georgia,serif}table{border-collapse:collapse;width:100%}\
+td{border-bottom:1px solid #ddd;padding:.3em}tr.top{background:#ffd}";
 
-const STYLESHEET: &str = "body{font:14px Georgia,serif}#top,#content,#bottom{margin:0 auto;max-width:60em}\
-table.listings{border-collapse:collapse;width:100%}table.listings td{border-bottom:1px solid #ddd;padding:.3em}";
-
-impl SiteTemplate for Classifieds {
-    fn id_infix(&self) -> &'static str {
-        "ads"
-    }
-
-    fn site_name(&self, stem: &str, _city: &str, language: &Language) -> String {
-        format!("{stem} {}", language.labels.classifieds)
-    }
-
-    fn listing_prefix(&self, _city_slug: &str) -> String {
-        "/listings/".to_owned()
-    }
-
-    fn listing_page_path(&self, prefix: &str, page_number: usize) -> String {
-        if page_number <= 1 {
-            prefix.to_owned()
-        } else {
-            format!("{prefix}page/{page_number}/")
-        }
-    }
-
-    fn disallowed_section(&self, prefix: &str) -> String {
-        format!("{prefix}vip/")
-    }
-
-    fn disallowed_page_path(&self, prefix: &str) -> String {
-        format!("{prefix}vip/")
-    }
-
-    fn ad_path(&self, _prefix: &str, ad_id: &str) -> String {
-        format!("/ad/{ad_id}")
-    }
-
-    fn listing_patterns(&self, host: &str, prefix: &str) -> Vec<String> {
-        vec![format!("http://{host}{prefix}*")]
-    }
-
-    fn profile(&self) -> Profile {
-        Profile {
-            ad: "tr.listing".to_owned(),
-            link: "a.title".to_owned(),
-            date: "td.posted".to_owned(),
-            price: "td.price".to_owned(),
-            location: "td.location".to_owned(),
-            next: "a.next".to_owned(),
-        }
-    }
-
-    fn render_listing(&self, view: &ListingView<'_>) -> String {
-        let labels = &view.frame.language.labels;
-        let mut body = top(view.frame);
-        let _ = write!(
-            body,
-            "<div id=\"content\">\n<h1>{}</h1>\n<table class=\"listings\">\n\
-             <thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            escape(&view.heading),
-            labels.title,
-            labels.location,
-            labels.price,
-            labels.posted
-        );
-        for ad in &view.ads {
-            body.push_str(&row(ad));
-        }
-        body.push_str("</tbody>\n</table>\n<div class=\"pager\">\n");
-        if let Some(previous) = view.previous_path() {
-            let _ = writeln!(
-                body,
-                "<a class=\"prev\" rel=\"prev\" href=\"{}\">&lsaquo; {}</a>",
-                escape(previous),
-                labels.previous
-            );
-        }
-        if view.page_paths.len() > 1 {
-            let _ = writeln!(
-                body,
-                "<span class=\"position\">{} {} / {}</span>",
-                labels.page,
-                view.page_number,
-                view.page_paths.len()
-            );
-        }
-        if let Some(next) = view.next_path() {
-            let _ = writeln!(
-                body,
-                "<a class=\"next\" rel=\"next\" href=\"{}\">{} &rsaquo;</a>",
-                escape(next),
-                labels.next
-            );
-        }
-        body.push_str("</div>\n</div>\n");
-        body.push_str(&bottom(view.frame));
-        let title = format!(
-            "{} | {} {}",
-            view.frame.site.name, labels.page, view.page_number
-        );
-        document(view.frame.language, &title, STYLESHEET, &body)
-    }
-
-    fn render_ad(&self, view: &AdView<'_>) -> String {
-        let labels = &view.frame.language.labels;
-        let ad = view.ad;
-        let mut body = top(view.frame);
-        let _ = write!(
-            body,
-            "<div id=\"content\">\n<h1 class=\"subject\">{title}</h1>\n<table class=\"details\">\n\
-             <tr><th>{location_label}</th><td class=\"location\">{city}</td></tr>\n\
-             <tr><th>{price_label}</th><td class=\"price\">{price}</td></tr>\n\
-             <tr><th>{posted_label}</th><td class=\"posted\">{posted}</td></tr>\n\
-             <tr><th>{phone_label}</th><td class=\"phone\">{phone}</td></tr>\n</table>\n\
-             <div class=\"body\">{text}</div>\n<p><a href=\"{listing}\">{back}</a></p>\n</div>\n",
-            title = escape(&ad.title),
-            location_label = labels.location,
-            city = escape(&ad.city),
-            price_label = labels.price,
-            price = escape(&ad.price.text),
-            posted_label = labels.posted,
-            posted = ad.posted,
-            phone_label = labels.phone,
-            phone = escape(&ad.phone),
-            text = escape(&ad.text),
-            listing = escape(view.listing_href),
-            back = labels.previous,
-        );
-        body.push_str(&bottom(view.frame));
-        let title = format!("{} | {}", ad.title, view.frame.site.name);
-        document(view.frame.language, &title, STYLESHEET, &body)
-    }
-
-    fn render_plain(&self, view: &PlainView<'_>) -> String {
-        let (heading, text) = plain_heading_and_text(view.kind, view.frame.language);
-        let mut body = top(view.frame);
-        let _ = write!(
-            body,
-            "<div id=\"content\">\n<h1>{heading}</h1>\n<p>{text}</p>\n\
-             <p><a href=\"{}\">{}</a></p>\n</div>\n",
-            escape(view.listing_href),
-            escape(&view.frame.site.name)
-        );
-        body.push_str(&bottom(view.frame));
-        let title = format!("{heading} | {}", view.frame.site.name);
-        document(view.frame.language, &title, STYLESHEET, &body)
-    }
-}
-
-fn top(frame: &Frame<'_>) -> String {
-    let mut top = String::with_capacity(512);
-    let _ = write!(
-        top,
-        "<div id=\"top\">\n<span class=\"brand\"><a href=\"/\">{}</a></span>\n<ul class=\"menu\">\n",
-        escape(&frame.site.name)
+pub(crate) fn render(view: &ListingView<'_>) -> String {
+    let frame = view.frame;
+    let skin = frame.skin();
+    let labels = frame.labels();
+    let mut body = header(frame);
+    body.push_str(&site_counter(view));
+    body.push_str("<div class=\"sections\">\n");
+    let _ = writeln!(
+        body,
+        "<a class=\"active\" href=\"{}\">{}</a>",
+        escape(&frame.plan.listing_prefix),
+        escape(labels.personal_section)
     );
-    for link in &frame.navigation {
+    for (position, section) in labels.other_sections.iter().enumerate() {
         let _ = writeln!(
-            top,
-            "<li><a href=\"{}\">{}</a></li>",
-            escape(&link.href),
-            escape(&link.label)
+            body,
+            "<a href=\"/listings/section-{}/\">{}</a>",
+            position + 1,
+            escape(section)
         );
     }
-    top.push_str("</ul>\n</div>\n");
-    top
+    let _ = write!(
+        body,
+        "</div>\n<h1>{}</h1>\n<table class=\"{}\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        escape(&view.heading()),
+        skin.list,
+        escape(labels.title),
+        escape(labels.location),
+        escape(labels.price),
+        escape(labels.posted)
+    );
+    for ad in &view.promoted {
+        body.push_str(&row(skin, labels, ad, " top"));
+    }
+    body.push_str(&sponsored_row(labels, 1));
+    let middle = view.ads.len() / 2;
+    for (position, ad) in view.ads.iter().enumerate() {
+        if position == middle {
+            body.push_str(&sponsored_row(labels, 2));
+        }
+        body.push_str(&row(skin, labels, ad, ""));
+    }
+    if view.ads.is_empty() {
+        body.push_str(&sponsored_row(labels, 2));
+    }
+    body.push_str("</tbody>\n</table>\n");
+    body.push_str(&pager(view));
+    body.push_str(&footer(frame));
+    document(frame, &view.title(), STYLESHEET, &body)
 }
 
-fn bottom(frame: &Frame<'_>) -> String {
-    let labels = &frame.language.labels;
+fn sponsored_row(labels: &Labels, slot: usize) -> String {
     format!(
-        "<div id=\"bottom\">\n<a href=\"/about\">{}</a> | <a href=\"/post-ad\">{}</a> | \
-         {} {}\n</div>\n",
-        labels.about, labels.post_ad, frame.year, labels.copyright_holder
+        "<tr class=\"sponsored\"><td colspan=\"4\"><a href=\"/advertise?slot={slot}\" rel=\"sponsored\">{}</a></td></tr>\n",
+        escape(labels.advertise)
     )
 }
 
-fn row(ad: &AdTruth) -> String {
+fn row(skin: &Skin, labels: &Labels, ad: &AdTruth, extra_class: &str) -> String {
     format!(
-        "<tr class=\"listing\" data-ad=\"{id}\">\n\
-         <td class=\"subject\"><a class=\"title\" href=\"{href}\">{title}</a><br>\
-         <small class=\"text\">{text}</small> <small class=\"phone\">{phone}</small></td>\n\
-         <td class=\"location\">{city}</td>\n<td class=\"price\">{price}</td>\n\
-         <td class=\"posted\">{posted}</td>\n</tr>\n",
+        "<tr class=\"{card}{extra_class}\" data-ad=\"{id}\">\n\
+         <td><a class=\"{title_class}\" href=\"{href}\">{title}</a><br>\
+         <small class=\"{text_class}\">{text}</small> <small class=\"contact\">{phone}{links}</small></td>\n\
+         <td class=\"{location_class}\">{city}</td>\n<td>{price}</td>\n<td>{date}</td>\n</tr>\n",
+        card = skin.card,
         id = escape(&ad.ad_id),
+        title_class = skin.title,
         href = escape(&ad.url_path),
         title = escape(&ad.title),
+        text_class = skin.text,
         text = escape(&ad.text),
-        phone = escape(&ad.phone),
-        city = escape(&ad.city),
-        price = escape(&ad.price.text),
-        posted = ad.posted,
+        phone = phone_element("span", skin.phone, labels.phone, ad),
+        links = contact_links(ad),
+        location_class = skin.location,
+        city = escape(&ad.location.city),
+        price = price_element("span", skin.price, ad),
+        date = date_element("span", skin.date, ad),
     )
 }

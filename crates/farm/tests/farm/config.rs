@@ -50,7 +50,7 @@ fn crawler_config_is_valid_toml_with_the_documented_keys() {
         BTreeSet::from(["min_interval", "max_pages_per_site"])
     );
     assert_eq!(politeness["min_interval"].as_str(), Some("50ms"));
-    assert_eq!(politeness["max_pages_per_site"].as_integer(), Some(200));
+    assert_eq!(politeness["max_pages_per_site"].as_integer(), Some(1000));
 
     assert_eq!(
         config["store"]["path"].as_str(),

@@ -10,7 +10,7 @@ use tokio::net::TcpStream;
 pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: String,
+    pub(crate) body: Vec<u8>,
 }
 
 impl RawResponse {
@@ -57,8 +57,12 @@ pub(crate) async fn get(address: SocketAddr, host: &str, path_and_query: &str) -
 }
 
 fn parse_response(raw: &[u8]) -> RawResponse {
-    let text = String::from_utf8(raw.to_vec()).expect("utf-8 response");
-    let (head, body) = text.split_once("\r\n\r\n").expect("response head");
+    let head_end = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .expect("response head");
+    let head = String::from_utf8(raw[..head_end].to_vec()).expect("ascii head");
+    let body = &raw[head_end + 4..];
     let mut lines = head.split("\r\n");
     let status_line = lines.next().expect("status line");
     let status = status_line
@@ -73,7 +77,7 @@ fn parse_response(raw: &[u8]) -> RawResponse {
     let mut response = RawResponse {
         status,
         headers,
-        body: body.to_owned(),
+        body: body.to_vec(),
     };
     if response
         .header("transfer-encoding")
@@ -84,15 +88,20 @@ fn parse_response(raw: &[u8]) -> RawResponse {
     response
 }
 
-fn decode_chunked(mut body: &str) -> String {
-    let mut decoded = String::new();
+fn decode_chunked(mut body: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::new();
     loop {
-        let (size_line, rest) = body.split_once("\r\n").expect("chunk size line");
+        let line_end = body
+            .windows(2)
+            .position(|window| window == b"\r\n")
+            .expect("chunk size line");
+        let size_line = String::from_utf8_lossy(&body[..line_end]).into_owned();
         let size = usize::from_str_radix(size_line.trim(), 16).expect("chunk size");
         if size == 0 {
             return decoded;
         }
-        decoded.push_str(&rest[..size]);
+        let rest = &body[line_end + 2..];
+        decoded.extend_from_slice(&rest[..size]);
         body = &rest[size + 2..];
     }
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cartograph_farm::{serve, spawn, Farm, FarmSpec, RequestRecord, AUDIT_PATH, CONTROL_HOST};
+use cartograph_farm::{
+    serve, spawn, AuditReport, Farm, FarmSpec, RequestRecord, AUDIT_PATH, AUDIT_REQUESTS_PATH,
+    CONTROL_HOST,
+};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Barrier;
 use tokio::task::JoinSet;
@@ -27,15 +30,22 @@ async fn audit_records_each_request_and_judges_it() {
     let farm = farm(7, 2);
     let running = spawn(farm.clone()).await.expect("farm starts");
     let site = farm.sites()[0].clone();
-    let site_truth = farm.truth().sites[0].clone();
+    let site_truth = farm.site_truth(0);
     let host_with_port = format!("{}:{}", site.host.to_uppercase(), running.address.port());
+    let private_page = site_truth.disallowed_pages[0].url_path.clone();
+    let rules_page = format!("{private_page}rules");
+    assert!(site_truth
+        .pages
+        .iter()
+        .any(|page| page.url_path == rules_page));
 
     let visits = [
         "/robots.txt".to_owned(),
         site_truth.pages[0].url_path.clone(),
-        site_truth.pages[1].url_path.clone(),
-        site_truth.disallowed_pages[0].url_path.clone(),
+        rules_page.clone(),
+        private_page.clone(),
         site_truth.ads[0].url_path.clone(),
+        site_truth.pages[0].url_path.clone(),
     ];
     for path in &visits {
         let response = get(running.address, &host_with_port, path).await;
@@ -54,19 +64,25 @@ async fn audit_records_each_request_and_judges_it() {
     assert_eq!(unknown.status, 404);
     let posted = request(running.address, "POST", &site.host, "/about", None).await;
     assert_eq!(posted.status, 405);
+    // Control paths are not served on site hosts (and are recorded there).
+    let on_site = get(running.address, &site.host, AUDIT_PATH).await;
+    assert_eq!(on_site.status, 404);
 
-    // The control path answers on any host and is never recorded itself.
-    let audit_over_http = get(running.address, &site.host, AUDIT_PATH).await;
-    assert_eq!(audit_over_http.status, 200);
+    // The control address answers by IP literal or by name, unrecorded.
+    let by_address = running.address.to_string();
+    let requests_over_http = get(running.address, &by_address, AUDIT_REQUESTS_PATH).await;
+    assert_eq!(requests_over_http.status, 200);
     let served: Vec<RequestRecord> =
-        serde_json::from_str(&audit_over_http.body).expect("audit json");
-    assert_eq!(served.len(), 8);
-    let on_control_host = get(running.address, CONTROL_HOST, AUDIT_PATH).await;
-    assert_eq!(on_control_host.status, 200);
+        serde_json::from_slice(&requests_over_http.body).expect("audit json");
+    assert_eq!(served.len(), 10);
+    let report_over_http = get(running.address, CONTROL_HOST, AUDIT_PATH).await;
+    assert_eq!(report_over_http.status, 200);
+    let served_report: AuditReport =
+        serde_json::from_slice(&report_over_http.body).expect("report json");
     assert_eq!(get(running.address, CONTROL_HOST, "/").await.status, 404);
 
     let records = farm.audit();
-    assert_eq!(records.len(), 8, "{records:#?}");
+    assert_eq!(records.len(), 10, "{records:#?}");
     for (record, path) in records.iter().zip(&visits) {
         assert_eq!(record.host, site.host);
         assert_eq!(record.method, "GET");
@@ -83,23 +99,25 @@ async fn audit_records_each_request_and_judges_it() {
             "sequential"
         );
     }
-    assert_eq!(records[6].host, "nowhere.farm.test");
-    assert_eq!(records[6].status, 404);
+    assert_eq!(records[7].host, "nowhere.farm.test");
+    assert_eq!(records[7].status, 404);
     assert_eq!(
-        (records[7].method.as_str(), records[7].status),
+        (records[8].method.as_str(), records[8].status),
         ("POST", 405)
     );
-    assert_eq!(records[7].user_agent, None);
+    assert_eq!(records[8].user_agent, None);
 
     let expectations = farm.audit_expectations("cartograph", Duration::ZERO);
     let report = farm.audit_report(&expectations);
+    assert_eq!(report, served_report, "HTTP and in-process audits agree");
     let audit = &report.hosts[&site.host];
-    assert_eq!(audit.requests, 8 - 1);
+    assert_eq!(audit.requests, 10 - 1);
     assert!(audit.robots_first);
     assert_eq!(audit.overlapping, 0);
-    assert_eq!(audit.robots_disallowed_hits, 1, "the private page");
-    // The ad page and POST /about are outside; the repeated first page is not.
-    assert_eq!(audit.outside_listing, 2);
+    // The premium page; the rules page inside it is allowed by a `$` rule.
+    assert_eq!(audit.robots_disallowed_hits, 1);
+    // The ad page, POST /about and the control path are outside.
+    assert_eq!(audit.outside_listing, 3);
     assert_eq!(audit.missing_token, 1);
     assert_eq!(audit.user_agents, BTreeSet::from([USER_AGENT.to_owned()]));
     assert_eq!(audit.gaps_below_interval, 0);
@@ -119,7 +137,7 @@ async fn audit_records_each_request_and_judges_it() {
 
     let strict =
         farm.audit_report(&farm.audit_expectations("cartograph", Duration::from_secs(3600)));
-    assert_eq!(strict.hosts[&site.host].gaps_below_interval, 6);
+    assert_eq!(strict.hosts[&site.host].gaps_below_interval, 8);
 
     running.shutdown().await.expect("clean shutdown");
 }
@@ -129,7 +147,7 @@ async fn robots_not_first_is_reported() {
     let farm = farm(8, 1);
     let running = spawn(farm.clone()).await.expect("farm starts");
     let site = &farm.sites()[0];
-    let first_page = &farm.truth().sites[0].pages[0].url_path;
+    let first_page = &farm.site_truth(0).pages[0].url_path;
     get(running.address, &site.host, first_page).await;
     get(running.address, &site.host, "/robots.txt").await;
     let report = farm.audit_report(&farm.audit_expectations("cartograph", Duration::ZERO));
@@ -157,7 +175,8 @@ async fn fifty_concurrent_requests_are_counted_exactly_and_overlap() {
     let farm = farm(9, 1);
     let running = spawn(farm.clone()).await.expect("farm starts");
     let site = farm.sites()[0].clone();
-    let pages: Vec<String> = farm.truth().sites[0]
+    let pages: Vec<String> = farm
+        .site_truth(0)
         .pages
         .iter()
         .map(|page| page.url_path.clone())

@@ -1,234 +1,295 @@
-//! Every listing page of every template, parsed back with the site's own
-//! profile, yields exactly the truth's ads, and its next link the next page.
+//! Every page of every template, parsed back with the site's own profile:
+//! the page must carry exactly what the truth says — the cards and nothing
+//! else, each card's title, date, price, place, phone, text, lexicon
+//! phrases and contact links, the counters, banners, non-ad items and
+//! JSON-LD — in bytes of the site's encoding with the charset declared
+//! where the truth says.
 
-use cartograph_farm::{Farm, FarmSite, FarmSpec, PageTruth, SiteTruth, TemplateKind};
+use std::collections::{BTreeSet, HashMap};
+
+use cartograph_farm::{
+    AdTruth, Farm, FarmResponse, FarmSite, FarmSpec, PageEncoding, PageTruth, SiteTruth,
+    TemplateKind, SHOWCASE_SITES,
+};
 use scraper::{ElementRef, Html, Selector};
 
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|error| panic!("bad selector {css:?}: {error:?}"))
+fn selector(text: &str) -> Selector {
+    Selector::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"))
 }
 
-fn text_of(card: ElementRef<'_>, css: &str) -> String {
-    card.select(&selector(css))
-        .next()
-        .unwrap_or_else(|| panic!("card lacks {css}"))
-        .text()
-        .collect::<String>()
-        .trim()
-        .to_owned()
+fn text_of(element: ElementRef<'_>) -> String {
+    element.text().collect::<String>()
 }
 
-/// `*` matches any run of characters, nothing else is special.
-fn listing_pattern_matches(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((head, tail)) => {
-            text.starts_with(head)
-                && (head.len()..=text.len()).any(|split| {
-                    text.is_char_boundary(split) && listing_pattern_matches(tail, &text[split..])
-                })
-        }
+/// The page as text, after checking its bytes and charset declarations.
+fn decode(truth: &SiteTruth, response: &FarmResponse) -> String {
+    let label = truth.encoding.label();
+    let content_type = response.header("content-type").expect("content type");
+    if truth.charset_declaration.in_header() {
+        assert_eq!(content_type, format!("text/html; charset={label}"));
+    } else {
+        assert_eq!(content_type, "text/html", "{}", truth.site_id);
     }
+    let meta = format!("content=\"text/html; charset={label}\"");
+    let has_meta = response
+        .body
+        .windows(meta.len())
+        .any(|window| window == meta.as_bytes());
+    assert_eq!(
+        has_meta,
+        truth.charset_declaration.in_meta(),
+        "{}",
+        truth.site_id
+    );
+    if truth.encoding != PageEncoding::Utf8 {
+        assert!(
+            std::str::from_utf8(&response.body).is_err(),
+            "{}: legacy bytes, not UTF-8",
+            truth.site_id
+        );
+    }
+    truth.encoding.decode(&response.body)
 }
 
-fn in_listing(site: &FarmSite, path: &str) -> bool {
-    let url = format!("http://{}{path}", site.host);
-    site.listing_patterns
-        .iter()
-        .any(|pattern| listing_pattern_matches(pattern, &url))
-}
-
-/// Parses `page` with the site's profile and checks it against the truth.
-fn check_page(
-    farm: &Farm,
-    site: &FarmSite,
-    site_truth: &SiteTruth,
-    page: &PageTruth,
-    next_path: Option<&str>,
-) {
-    let response = farm.render(&site.host, &page.url_path);
-    assert_eq!(response.status, 200, "{}{}", site.host, page.url_path);
-    assert_eq!(response.content_type, "text/html; charset=utf-8");
-    let document = Html::parse_document(&response.body);
+fn check_card(site: &FarmSite, ad: &AdTruth, card: ElementRef<'_>) {
     let profile = &site.profile;
+    let only = |css: &str| -> Option<String> {
+        let found: Vec<String> = card.select(&selector(css)).map(text_of).collect();
+        assert!(found.len() <= 1, "{}: {css} twice in a card", ad.ad_id);
+        found.into_iter().next()
+    };
+    assert_eq!(only(&profile.link).as_deref(), Some(ad.title.as_str()));
+    assert_eq!(only(&profile.date), ad.date_text, "date of {}", ad.ad_id);
+    assert_eq!(only(&profile.price), ad.price_text, "price of {}", ad.ad_id);
+    assert_eq!(
+        only(&profile.location).as_deref(),
+        Some(ad.location.city.as_str())
+    );
+    assert_eq!(
+        only(&profile.phone),
+        ad.phone.as_ref().map(|phone| phone.shown.clone()),
+        "phone of {}",
+        ad.ad_id
+    );
+    let text = only(&profile.text).expect("card text");
+    assert_eq!(text, ad.text);
+    let lowercase = text.to_lowercase();
+    for hit in &ad.lexicon_hits {
+        assert!(
+            lowercase.contains(&hit.phrase.to_lowercase()),
+            "{}: {hit:?} not in {text:?}",
+            ad.ad_id
+        );
+    }
+    let contact_links: BTreeSet<String> = card
+        .select(&selector("a[class^=contact-]"))
+        .filter_map(|anchor| anchor.value().attr("href").map(str::to_owned))
+        .collect();
+    let expected: BTreeSet<String> = ad
+        .messengers
+        .iter()
+        .chain(&ad.social)
+        .map(|link| link.href.clone())
+        .collect();
+    assert_eq!(contact_links, expected, "links of {}", ad.ad_id);
+}
 
-    let mut found_ids = Vec::new();
-    for card in document.select(&selector(&profile.ad)) {
-        let link = card
-            .select(&selector(&profile.link))
-            .next()
-            .expect("card has a link");
-        let href = link.value().attr("href").expect("link has href");
-        let ad_id = href
-            .rsplit('/')
-            .next()
-            .expect("href has a last segment")
-            .to_owned();
-        let ad = site_truth
-            .ads
+fn check_page(
+    site: &FarmSite,
+    truth: &SiteTruth,
+    page: &PageTruth,
+    ads_by_path: &HashMap<&str, &AdTruth>,
+    html: &str,
+) {
+    let document = Html::parse_document(html);
+    let cards: Vec<ElementRef<'_>> = document.select(&selector(&site.profile.ad)).collect();
+    let mut seen_ids: Vec<String> = Vec::new();
+    for card in &cards {
+        let href = card
+            .select(&selector(&site.profile.link))
+            .find_map(|anchor| anchor.value().attr("href"))
+            .expect("every card links to its ad");
+        let ad = ads_by_path
+            .get(href)
+            .unwrap_or_else(|| panic!("{}: card for {href} has no truth", truth.site_id));
+        check_card(site, ad, *card);
+        seen_ids.push(ad.ad_id.clone());
+    }
+    let mut expected_ids = page.ad_ids.clone();
+    if truth.profile_matches_promoted {
+        expected_ids.extend(page.promoted_ad_ids.iter().cloned());
+    }
+    seen_ids.sort();
+    expected_ids.sort();
+    assert_eq!(
+        seen_ids, expected_ids,
+        "{} {}",
+        truth.site_id, page.url_path
+    );
+
+    let count = |css: &str| document.select(&selector(css)).count();
+    assert_eq!(count("div.banner"), page.banners, "{}", page.url_path);
+    assert_eq!(
+        count(".sponsored, .sticky, .announcement, .recruit, .suggested, .feed-note"),
+        page.non_ad_items,
+        "{} {}",
+        truth.site_id,
+        page.url_path
+    );
+    let page_counter: Vec<String> = document
+        .select(&selector(".result-count"))
+        .map(text_of)
+        .collect();
+    match page.counter_shown {
+        Some(shown) => {
+            assert_eq!(page_counter.len(), 1);
+            assert!(
+                page_counter[0].contains(&shown.to_string()),
+                "{page_counter:?}"
+            );
+            assert_ne!(
+                shown as usize,
+                cards.len(),
+                "the counter disagrees with the cards"
+            );
+        }
+        None => assert!(page_counter.is_empty()),
+    }
+    let is_listing = page.url_path != format!("{}rules", disallowed_prefix(truth))
+        && page.url_path != disallowed_prefix(truth);
+    let site_counter: Vec<String> = document
+        .select(&selector(".site-counter"))
+        .map(text_of)
+        .collect();
+    match truth.site_counter {
+        Some(shown) if is_listing => {
+            assert!(
+                site_counter[0].contains(&shown.to_string()),
+                "{site_counter:?}"
+            );
+        }
+        _ => assert!(site_counter.is_empty(), "{}", page.url_path),
+    }
+    let json_ld: Vec<String> = document
+        .select(&selector("script[type=\"application/ld+json\"]"))
+        .map(text_of)
+        .collect();
+    if page.json_ld {
+        let list: serde_json::Value = serde_json::from_str(&json_ld[0]).expect("json-ld");
+        let urls: Vec<String> = list["itemListElement"]
+            .as_array()
+            .expect("items")
             .iter()
-            .find(|ad| ad.ad_id == ad_id)
-            .unwrap_or_else(|| panic!("{href} is not a truth ad"));
-        assert_eq!(href, ad.url_path);
-        assert!(
-            !in_listing(site, href),
-            "ad page {href} must be outside the listing"
-        );
-        assert_eq!(link.text().collect::<String>().trim(), ad.title);
-        assert_eq!(text_of(card, &profile.date), ad.posted.to_string());
-        assert_eq!(text_of(card, &profile.price), ad.price.text);
-        assert_eq!(text_of(card, &profile.location), ad.city);
-        found_ids.push(ad_id);
+            .map(|item| item["url"].as_str().expect("url").to_owned())
+            .collect();
+        let expected: Vec<String> = page
+            .ad_ids
+            .iter()
+            .map(|id| {
+                let ad = truth.ads.iter().find(|ad| &ad.ad_id == id).expect("ad");
+                format!("http://{}{}", site.host, ad.url_path)
+            })
+            .collect();
+        assert_eq!(urls, expected);
+    } else {
+        assert!(json_ld.is_empty(), "{}", page.url_path);
     }
-    assert_eq!(
-        found_ids, page.ad_ids,
-        "ads on {}{}",
-        site.host, page.url_path
-    );
-
-    let next_links: Vec<&str> = document
-        .select(&selector(&profile.next))
-        .filter_map(|link| link.value().attr("href"))
-        .collect();
-    match next_path {
-        Some(next_path) => assert_eq!(next_links, vec![next_path]),
-        None => assert!(next_links.is_empty(), "last page has no next link"),
+    for analytics_id in &truth.analytics_ids {
+        assert!(html.contains(analytics_id.as_str()), "{analytics_id}");
     }
-
-    let hrefs: Vec<&str> = document
-        .select(&selector("a[href]"))
-        .filter_map(|link| link.value().attr("href"))
-        .collect();
-    for expected in ["/about", "/post-ad", "http://elsewhere.farm.test/"] {
-        assert!(
-            hrefs.contains(&expected),
-            "{} links to {expected}",
-            page.url_path
-        );
-    }
-    let disallowed_path = site_truth.disallowed_pages[0].url_path.as_str();
-    assert!(
-        hrefs.contains(&disallowed_path),
-        "listing pages link to the disallowed page"
-    );
 }
 
-fn check_template(template: TemplateKind) {
-    let farm = Farm::new(FarmSpec {
-        seed: 11,
-        sites: 6,
-        day: 3,
-    });
-    let mut checked_sites = 0;
-    for (site, site_truth) in farm.sites().iter().zip(&farm.truth().sites) {
-        if site.template != template {
-            continue;
-        }
-        checked_sites += 1;
-        assert_eq!(site.category, template.category());
-        for (page_index, page) in site_truth.pages.iter().enumerate() {
-            let next_path = site_truth
+/// The premium section's path: the one disallowed page with ads, or the
+/// rules page's parent.
+fn disallowed_prefix(truth: &SiteTruth) -> String {
+    truth
+        .pages
+        .iter()
+        .chain(&truth.disallowed_pages)
+        .find_map(|page| page.url_path.strip_suffix("rules").map(str::to_owned))
+        .expect("every site has a rules page")
+}
+
+#[test]
+fn every_page_of_every_template_carries_exactly_its_truth() {
+    for (seed, day) in [(41, 3), (7, 0)] {
+        let farm = Farm::new(FarmSpec {
+            seed,
+            sites: SHOWCASE_SITES,
+            day,
+        });
+        let mut templates = BTreeSet::new();
+        let mut checked_pages = 0;
+        for (index, site) in farm.sites().iter().enumerate() {
+            let truth = farm.site_truth(index);
+            let ads_by_path: HashMap<&str, &AdTruth> = truth
+                .ads
+                .iter()
+                .map(|ad| (ad.url_path.as_str(), ad))
+                .collect();
+            for page in truth.pages.iter().chain(&truth.disallowed_pages) {
+                let response = farm.render(&site.host, &page.url_path);
+                assert_eq!(response.status, 200, "{}", page.url_path);
+                let html = decode(&truth, &response);
+                check_page(site, &truth, page, &ads_by_path, &html);
+                checked_pages += 1;
+            }
+            // Distinct ads on the pages a crawler fetches, as the profile counts them.
+            let counted: BTreeSet<&str> = truth
                 .pages
-                .get(page_index + 1)
-                .map(|next| next.url_path.as_str());
-            check_page(&farm, site, site_truth, page, next_path);
-            assert!(
-                in_listing(site, &page.url_path),
-                "{} is a listing page",
-                page.url_path
-            );
-            assert!(farm.robots_allows(&site.host, "cartograph", &page.url_path));
+                .iter()
+                .flat_map(|page| page.ad_ids.iter().chain(&page.promoted_ad_ids))
+                .map(String::as_str)
+                .collect();
+            assert_eq!(counted.len(), truth.ads_total, "{}", site.id);
+            templates.insert(site.template);
         }
-        for page in &site_truth.disallowed_pages {
-            check_page(&farm, site, site_truth, page, None);
-            assert!(
-                in_listing(site, &page.url_path),
-                "only robots stops {}",
-                page.url_path
-            );
-            assert!(!farm.robots_allows(&site.host, "cartograph", &page.url_path));
-        }
-        for outside in ["/", "/about", "/post-ad"] {
-            assert!(!in_listing(site, outside));
-            assert_eq!(farm.render(&site.host, outside).status, 200);
-        }
-        let robots = farm.render(&site.host, "/robots.txt");
-        assert_eq!(robots.content_type, "text/plain; charset=utf-8");
-        for disallowed in &site_truth.disallowed_paths {
-            assert!(robots.body.contains(&format!("Disallow: {disallowed}\n")));
-        }
-        let ad = &site_truth.ads[0];
-        let ad_page = farm.render(&site.host, &ad.url_path);
-        assert_eq!(ad_page.status, 200);
-        assert!(ad_page.body.contains(&ad.phone));
-        assert_eq!(farm.render(&site.host, "/no-such-page").status, 404);
+        assert_eq!(templates.len(), TemplateKind::ALL.len());
+        assert!(checked_pages > 40, "{checked_pages}");
     }
-    assert_eq!(checked_sites, 3, "six sites cycle through both templates");
 }
 
 #[test]
-fn escort_directory_pages_parse_back_to_truth() {
-    check_template(TemplateKind::EscortDirectory);
+fn ad_pages_and_other_paths() {
     let farm = Farm::new(FarmSpec {
-        seed: 11,
-        sites: 1,
-        day: 0,
+        seed: 5,
+        sites: 8,
+        day: 2,
     });
-    let site = &farm.sites()[0];
-    let first_page = &farm.truth().sites[0].pages[0].url_path;
-    assert!(site.seeds[0].ends_with(first_page.as_str()));
-    assert!(farm.truth().sites[0].pages[1].url_path.ends_with("?page=2"));
-    assert_eq!(site.profile.ad, "article.ad");
-    assert_eq!(site.profile.next, "a[rel=next]");
-}
-
-#[test]
-fn classifieds_pages_parse_back_to_truth() {
-    check_template(TemplateKind::Classifieds);
-    let farm = Farm::new(FarmSpec {
-        seed: 11,
-        sites: 2,
-        day: 0,
-    });
-    let site = &farm.sites()[1];
-    assert_eq!(site.seeds, vec![format!("http://{}/listings/", site.host)]);
-    assert_eq!(
-        site.listing_patterns,
-        vec![format!("http://{}/listings/*", site.host)]
-    );
-    assert_eq!(farm.truth().sites[1].pages[1].url_path, "/listings/page/2/");
-    assert_eq!(site.profile.ad, "tr.listing");
-}
-
-#[test]
-fn unknown_hosts_and_ports_and_case() {
-    let farm = Farm::new(FarmSpec {
-        seed: 1,
-        sites: 1,
-        day: 0,
-    });
-    let host = farm.sites()[0].host.clone();
-    let upper_with_port = format!("{}:8080", host.to_uppercase());
-    assert_eq!(
-        farm.render(&upper_with_port, "/robots.txt"),
-        farm.render(&host, "/robots.txt")
-    );
-    assert_eq!(farm.render("elsewhere.farm.test", "/").status, 404);
-    assert_eq!(farm.render("nowhere.example", "/robots.txt").status, 404);
-}
-
-#[test]
-fn pattern_helper_matches_like_the_design_says() {
-    assert!(listing_pattern_matches(
-        "http://h/listing/*",
-        "http://h/listing/"
-    ));
-    assert!(listing_pattern_matches(
-        "http://h/listing/*",
-        "http://h/listing/page/2/?sort=new"
-    ));
-    assert!(!listing_pattern_matches(
-        "http://h/listing/*",
-        "http://h/ad/1"
-    ));
+    for (index, site) in farm.sites().iter().enumerate() {
+        let truth = farm.site_truth(index);
+        for ad in truth.ads.iter().take(3) {
+            let page = farm.render(&site.host, &ad.url_path);
+            assert_eq!(page.status, 200, "{}", ad.url_path);
+            let html = truth.encoding.decode(&page.body);
+            assert!(html.contains(&ad.ad_id), "{}", ad.url_path);
+        }
+        let last = &truth.pages[0].url_path;
+        let check = |path: &str, status: u16| {
+            assert_eq!(
+                farm.render(&site.host, path).status,
+                status,
+                "{}{path}",
+                site.host
+            );
+        };
+        check("/", 200);
+        check("/about", 200);
+        check("/no/such/page.php", 404);
+        check(&format!("{last}?page=999999"), 404);
+        let pagination_beyond = format!(
+            "{}{}",
+            last,
+            match truth.pagination {
+                cartograph_farm::PaginationStyle::PageQuery => "?page=900",
+                cartograph_farm::PaginationStyle::PathSegment => "page/900/",
+                cartograph_farm::PaginationStyle::Offset => "?offset=90000",
+                cartograph_farm::PaginationStyle::NextOnly => "?p=900",
+                cartograph_farm::PaginationStyle::LoadMore => "?more=900",
+                cartograph_farm::PaginationStyle::Cursor => "?cursor=azzzz",
+            }
+        );
+        check(&pagination_beyond, 404);
+    }
+    assert_eq!(farm.render("nowhere.farm.test", "/").status, 404);
 }

@@ -1,0 +1,78 @@
+//! Massage-salon catalogue: one `article` per salon with an address and a
+//! price table, a promoted "partner salons" box, a "showing N" line,
+//! banners, `?page=N`.
+
+use std::fmt::Write as _;
+
+use crate::templates::chrome::{
+    banner, contact_links, date_element, document, escape, footer, header, page_counter, pager,
+    phone_element, price_element, ListingView,
+};
+use crate::templates::Skin;
+use crate::truth::AdTruth;
+use crate::vocabulary::Labels;
+
+const STYLESHEET: &str =
+    "body{font-family:Georgia,serif;color:#333}article{border-bottom:1px solid #ccc}\
+table.menu td{padding:0 1em}.partners-box{border:1px solid gold}";
+
+pub(crate) fn render(view: &ListingView<'_>) -> String {
+    let frame = view.frame;
+    let skin = frame.skin();
+    let labels = frame.labels();
+    let mut body = header(frame);
+    let _ = write!(body, "<main>\n<h1>{}</h1>\n", escape(&view.heading()));
+    body.push_str(&page_counter(view));
+    if !view.promoted.is_empty() {
+        body.push_str("<div class=\"partners-box\">\n<h2>TOP</h2>\n<ul>\n");
+        for ad in &view.promoted {
+            let _ = writeln!(
+                body,
+                "<li><a href=\"{}\">{}</a></li>",
+                escape(&ad.url_path),
+                escape(&ad.title)
+            );
+        }
+        body.push_str("</ul>\n</div>\n");
+    }
+    let _ = writeln!(body, "<section class=\"{}\">", skin.list);
+    for (position, ad) in view.ads.iter().enumerate() {
+        body.push_str(&salon(skin, labels, ad));
+        if let Some(slot) = view.banner_after(position) {
+            body.push_str(&banner(frame, slot));
+        }
+    }
+    body.push_str("</section>\n");
+    body.push_str(&pager(view));
+    body.push_str("</main>\n");
+    body.push_str(&footer(frame));
+    document(frame, &view.title(), STYLESHEET, &body)
+}
+
+fn salon(skin: &Skin, labels: &Labels, ad: &AdTruth) -> String {
+    let price_row = match &ad.price_text {
+        Some(_) => format!(
+            "<table class=\"menu\"><tr><th>{}</th><td>{}</td></tr></table>",
+            escape(labels.services),
+            price_element("span", skin.price, ad)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "<article class=\"{card}\" data-salon=\"{id}\">\n<h2><a class=\"{title_class}\" href=\"{href}\">{title}</a></h2>\n\
+         <address class=\"{location_class}\">{city}</address>\n{date}\n{price_row}\n\
+         <p class=\"{text_class}\">{text}</p>\n<p class=\"contact\">{phone}{links}</p>\n</article>\n",
+        card = skin.card,
+        id = escape(&ad.ad_id),
+        title_class = skin.title,
+        href = escape(&ad.url_path),
+        title = escape(&ad.title),
+        location_class = skin.location,
+        city = escape(&ad.location.city),
+        date = date_element("time", skin.date, ad),
+        text_class = skin.text,
+        text = escape(&ad.text),
+        phone = phone_element("span", skin.phone, labels.phone, ad),
+        links = contact_links(ad),
+    )
+}
