@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use cartograph_config::{PolitenessSettings, SiteSpec};
 use cartograph_extract::{
-    aggregate_site, extract_page, AdKey, PageExtraction, PageIndicators, EXTRACTOR_VERSION,
+    aggregate_site, extract_page, AdKey, ExtractionContext, LexiconSet, LinkageKey, PageExtraction,
+    PageIndicators, EXTRACTOR_VERSION,
 };
 use cartograph_fetch::{
     AllowedUrl, CaptureKind, CrawlOutcome, FetchOptions, FetchReport, Fetcher, ScopeGuard,
@@ -27,6 +28,7 @@ use cartograph_store::{
     CaptureId, CaptureRecord, PageIndicatorsRecord, RunId, SiteIndicatorsRecord, SiteRunRecord,
     SiteRunStatus, Store,
 };
+use chrono::{DateTime, Utc};
 use tracing::{debug, info, instrument};
 use url::Url;
 
@@ -64,6 +66,18 @@ struct Walk {
     last_failure: Option<String>,
     /// Faults in words, for the run summary; each said once.
     faults: Vec<String>,
+    /// The latest capture time of a parsed page: the run's "now" for recency.
+    run_time: Option<DateTime<Utc>>,
+}
+
+/// What extraction reads besides the page. Interim, until the lexicon
+/// files and the linkage key file are loaded from the config: the lexicons
+/// shipped at build time and a linkage key made for this process only, so
+/// pseudonyms link ads within one process and never across runs, and no
+/// fixed key makes them reversible.
+fn extraction_defaults() -> &'static (LexiconSet, LinkageKey) {
+    static DEFAULTS: std::sync::OnceLock<(LexiconSet, LinkageKey)> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| (LexiconSet::built_in(), LinkageKey::new(rand::random())))
 }
 
 impl Walk {
@@ -106,7 +120,12 @@ impl SiteCrawl {
                 .await?;
         }
 
-        let indicators = aggregate_site(walk.pages.iter().map(|(_, page)| page));
+        let indicators = aggregate_site(
+            &self.site,
+            walk.pages.iter().map(|(_, page)| page),
+            None,
+            walk.run_time.unwrap_or_default(),
+        );
         let site_record = SiteIndicatorsRecord {
             run_id: self.run_id,
             site_id: self.site.id.clone(),
@@ -190,10 +209,10 @@ impl SiteCrawl {
                 .page_done(&self.site.id, walk.requests, &outcome.label());
             match &outcome {
                 CrawlOutcome::Fetched { .. } => {
-                    if let Some((capture_id, headers, body)) = stored {
+                    if let Some((capture_id, headers, body, captured_at)) = stored {
                         self.parse(
                             &target,
-                            capture_id,
+                            (capture_id, captured_at),
                             &headers,
                             body,
                             &queued.parent_ads,
@@ -204,8 +223,8 @@ impl SiteCrawl {
                     }
                 }
                 CrawlOutcome::NotModified => {
-                    if let (Some(capture_id), Some((earlier, _))) =
-                        (stored.as_ref().map(|(id, _, _)| *id), &earlier)
+                    if let (Some((capture_id, captured_at)), Some((earlier, _))) =
+                        (stored.as_ref().map(|(id, _, _, at)| (*id, *at)), &earlier)
                     {
                         let body = match earlier.response.as_ref().and_then(|r| r.body.clone()) {
                             Some(body) => {
@@ -221,7 +240,7 @@ impl SiteCrawl {
                             .unwrap_or_default();
                         self.parse(
                             &target,
-                            capture_id,
+                            (capture_id, captured_at),
                             &headers,
                             body,
                             &queued.parent_ads,
@@ -277,7 +296,7 @@ impl SiteCrawl {
                                 count(record, "redirect-to-known-page");
                                 return Ok(());
                             }
-                            redirected_from = stored.map(|(id, _, _)| id);
+                            redirected_from = stored.map(|(id, _, _, _)| id);
                             target = allowed;
                             continue;
                         }
@@ -343,7 +362,8 @@ impl SiteCrawl {
         links: CaptureLinks,
         walk: &mut Walk,
         record: &mut SiteRunRecord,
-    ) -> Result<Option<(CaptureId, Vec<(String, String)>, Vec<u8>)>, CrawlError> {
+    ) -> Result<Option<(CaptureId, Vec<(String, String)>, Vec<u8>, DateTime<Utc>)>, CrawlError>
+    {
         let mut page = None;
         for capture in report.captures {
             let is_page = capture.kind == CaptureKind::Page;
@@ -367,7 +387,7 @@ impl SiteCrawl {
             let stored = blocking(move || store.put_capture(new_capture)).await?;
             record.captures += 1;
             if is_page {
-                page = Some((stored.id, headers, body));
+                page = Some((stored.id, headers, body, stored.fetched_at));
             }
         }
         Ok(page)
@@ -382,7 +402,7 @@ impl SiteCrawl {
     async fn parse(
         &self,
         target: &AllowedUrl,
-        capture_id: CaptureId,
+        (capture_id, captured_at): (CaptureId, DateTime<Utc>),
         headers: &[(String, String)],
         body: Vec<u8>,
         parent_ads: &Option<BTreeSet<AdKey>>,
@@ -393,14 +413,22 @@ impl SiteCrawl {
         let site = self.site.clone();
         let page_url = target.url().clone();
         let headers = headers.to_vec();
-        let extraction: PageExtraction =
-            tokio::task::spawn_blocking(move || extract_page(&site, &page_url, &headers, &body))
-                .await
-                .map_err(CrawlError::Task)?;
-        for warning in &extraction.warnings {
+        let extraction: PageExtraction = tokio::task::spawn_blocking(move || {
+            let (lexicons, linkage_key) = extraction_defaults();
+            let context = ExtractionContext {
+                lexicons,
+                linkage_key,
+                captured_at,
+            };
+            extract_page(&site, &page_url, &headers, &body, &context)
+        })
+        .await
+        .map_err(CrawlError::Task)?;
+        walk.run_time = walk.run_time.max(Some(captured_at));
+        for warning in &extraction.indicators.warnings {
             debug!(url = %target, warning, "extraction warning");
         }
-        let ads: BTreeSet<AdKey> = extraction.indicators.ad_keys.iter().cloned().collect();
+        let ads: BTreeSet<AdKey> = extraction.indicators.ad_keys().cloned().collect();
         let repeats_parent = self.site.profile.is_some() && parent_ads.as_ref() == Some(&ads);
         if repeats_parent {
             count(record, "pagination-repeat");

@@ -65,6 +65,21 @@ pub enum ContactKind {
 }
 
 impl ContactKind {
+    /// Whether this is a social network (a profile rather than a way to
+    /// call or message).
+    pub fn is_social_network(self) -> bool {
+        matches!(
+            self,
+            ContactKind::Instagram
+                | ContactKind::OnlyFans
+                | ContactKind::Twitter
+                | ContactKind::TikTok
+                | ContactKind::Facebook
+                | ContactKind::Vk
+                | ContactKind::Snapchat
+        )
+    }
+
     /// The kebab-case name used in indicators and as the pseudonym prefix.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -183,6 +198,7 @@ pub fn warm_up() {
     let _ = text_markers();
     let _ = number_words::meaning_of("zero");
     crate::analytics::warm_up();
+    crate::category::warm_up();
     crate::places::warm_up();
 }
 

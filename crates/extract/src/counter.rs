@@ -98,12 +98,62 @@ const COUNT_LEADS: &[&str] = &[
 /// id, a phone number or a year run together.
 const MAX_COUNT: u64 = 50_000_000;
 
+/// Words that make a count one of the ads *on this page* ("Showing 20
+/// ads", "20 Anzeigen werden angezeigt"), folded stems: a page counter says
+/// nothing about the site's size.
+const SHOWN_WORDS: &[&str] = &[
+    "showing",
+    "shown",
+    "displaying",
+    "displayed",
+    "angezeigt",
+    "zeige",
+    "affich",
+    "mostrando",
+    "mostrad",
+    "mostrat",
+    "visualizzat",
+    "показано",
+    "показаны",
+    "показан",
+    "відображено",
+    "wyswietlon",
+    "pokazano",
+    "afiseaza",
+    "afisat",
+    "gosteril",
+];
+
+/// How many words either side of a count a "shown" word may be.
+const SHOWN_WORD_REACH: usize = 3;
+
+/// What a count on a page counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CounterScope {
+    /// The site's (or section's) ads: "1 234 ads online".
+    Site,
+    /// The ads on this page: "Showing 20 ads".
+    Page,
+}
+
+/// An ad count found in a page's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdCounter {
+    pub count: u64,
+    pub scope: CounterScope,
+}
+
 /// The first ad counter in `text` (a page's visible text), if any.
 pub fn find_ad_counter(text: &str) -> Option<u64> {
+    find_ad_counters(text).first().map(|counter| counter.count)
+}
+
+/// Every ad counter in `text`, in order, each with what it counts.
+pub fn find_ad_counters(text: &str) -> Vec<AdCounter> {
     let folded = fold(text);
-    let nouns: Vec<String> = COUNT_NOUNS.iter().map(|noun| fold(noun)).collect();
-    let leads: Vec<String> = COUNT_LEADS.iter().map(|lead| fold(lead)).collect();
+    let [nouns, leads, shown] = folded_lists();
     let characters: Vec<(usize, char)> = folded.char_indices().collect();
+    let mut counters = Vec::new();
     let mut index = 0;
     while index < characters.len() {
         let starts_number = characters[index].1.is_ascii_digit()
@@ -119,20 +169,76 @@ pub fn find_ad_counter(text: &str) -> Option<u64> {
             .map_or(folded.len(), |(position, _)| *position);
         let next_word = first_word(&folded[end_byte..]);
         let previous_word = last_word(&folded[..start_byte]);
-        let noun_after = next_word.is_some_and(|word| is_noun(word, &nouns));
+        let noun_after = next_word.is_some_and(|word| is_noun(word, nouns));
         // A noun before the number counts only when a colon or bracket
         // ties them ("Anzeigen: 523", "Profile (2'345)"), not in "Anzeigen
         // 1–20 von 523".
         let tied = folded[..start_byte].trim_end().ends_with([':', '(']);
         let noun_or_lead_before = previous_word.is_some_and(|word| {
-            (tied && is_noun(word, &nouns)) || leads.iter().any(|lead| lead == word)
+            (tied && is_noun(word, nouns)) || leads.iter().any(|lead| lead == word)
         });
         if (noun_after || noun_or_lead_before) && (1..=MAX_COUNT).contains(&value) {
-            return Some(value);
+            let near = |word: &str| shown.iter().any(|stem| word.starts_with(stem.as_str()));
+            let shown_near = words_before(clause_before(&folded[..start_byte]), SHOWN_WORD_REACH)
+                .any(near)
+                || words_after(clause_after(&folded[end_byte..]), SHOWN_WORD_REACH).any(near);
+            counters.push(AdCounter {
+                count: value,
+                scope: if shown_near {
+                    CounterScope::Page
+                } else {
+                    CounterScope::Site
+                },
+            });
         }
         index = end;
     }
-    None
+    counters
+}
+
+/// The word lists, folded once on first use.
+fn folded_lists() -> &'static [Vec<String>; 3] {
+    static LISTS: std::sync::OnceLock<[Vec<String>; 3]> = std::sync::OnceLock::new();
+    LISTS.get_or_init(|| {
+        [COUNT_NOUNS, COUNT_LEADS, SHOWN_WORDS]
+            .map(|words| words.iter().map(|word| fold(word)).collect())
+    })
+}
+
+/// Whether a character ends a clause of a counter line ("4 512 ads online
+/// · Showing 25 ads" is two). Digits do not: the fold writes Cyrillic з as 3.
+fn breaks_clause(character: char) -> bool {
+    matches!(character, '·' | '|' | '•' | ';' | '!' | '?' | '\n' | '.')
+}
+
+/// The end of `text` after its last clause break.
+fn clause_before(text: &str) -> &str {
+    text.char_indices()
+        .rev()
+        .find(|(_, character)| breaks_clause(*character))
+        .map_or(text, |(position, character)| {
+            &text[position + character.len_utf8()..]
+        })
+}
+
+/// The start of `text` up to its first clause break.
+fn clause_after(text: &str) -> &str {
+    text.find(breaks_clause)
+        .map_or(text, |position| &text[..position])
+}
+
+/// Up to `count` words before the end of `text`, nearest first.
+fn words_before(text: &str, count: usize) -> impl Iterator<Item = &str> {
+    text.rsplit(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(count)
+}
+
+/// Up to `count` words from the start of `text`.
+fn words_after(text: &str, count: usize) -> impl Iterator<Item = &str> {
+    text.split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(count)
 }
 
 /// Reads a number starting at `start`: a run of digits, then, if that run
@@ -229,6 +335,31 @@ mod tests {
         ] {
             check(text, expected);
         }
+    }
+
+    #[test]
+    fn counts_of_the_page_are_told_from_counts_of_the_site() {
+        let scopes = |text: &str| -> Vec<(u64, CounterScope)> {
+            find_ad_counters(text)
+                .into_iter()
+                .map(|counter| (counter.count, counter.scope))
+                .collect()
+        };
+        assert_eq!(
+            scopes("4 512 adverts online · Showing 25 adverts"),
+            [(4512, CounterScope::Site), (25, CounterScope::Page)]
+        );
+        assert_eq!(
+            scopes("25 Anzeigen werden angezeigt"),
+            [(25, CounterScope::Page)]
+        );
+        assert_eq!(scopes("Показано анкет: 20"), [(20, CounterScope::Page)]);
+        assert_eq!(
+            scopes("Wyświetlono 30 ogłoszeń"),
+            [(30, CounterScope::Page)]
+        );
+        assert_eq!(scopes("1 234 анкет на сайте"), [(1234, CounterScope::Site)]);
+        assert_eq!(scopes("312 ilan gösteriliyor"), [(312, CounterScope::Page)]);
     }
 
     #[test]

@@ -42,7 +42,8 @@ pub struct Decoded {
 }
 
 /// Where the encoding of a page came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum CharsetSource {
     /// The HTTP `Content-Type` header's `charset` parameter.
     Header,

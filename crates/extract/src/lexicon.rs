@@ -211,6 +211,16 @@ impl LexiconSet {
         })
     }
 
+    /// The lexicons shipped in `config/lexicons/`, as they were when this
+    /// extractor was built: for tests, benchmarks and callers that have not
+    /// loaded the analyst's files. A deployment loads the files instead
+    /// (they may have been edited since); `version()` tells the two apart.
+    pub fn built_in() -> LexiconSet {
+        // Invariant: the shipped files pass `from_sources`; the lexicon
+        // tests (`tests/lexicons.rs`) load the same files from disk.
+        LexiconSet::from_sources(BUILT_IN_SOURCES).expect("shipped lexicons are valid")
+    }
+
     /// Languages with their versions and a short digest of the sources:
     /// `de:1,en:3,...;sha256:0123456789ab`. Any edit changes it, a version
     /// bump or not, so indicators always name the exact lexicon.
@@ -266,6 +276,20 @@ impl LexiconSet {
         hits
     }
 }
+
+/// The shipped lexicon files, compiled in for [`LexiconSet::built_in`].
+const BUILT_IN_SOURCES: &[(&str, &str)] = &[
+    ("de.toml", include_str!("../../../config/lexicons/de.toml")),
+    ("en.toml", include_str!("../../../config/lexicons/en.toml")),
+    ("es.toml", include_str!("../../../config/lexicons/es.toml")),
+    ("fr.toml", include_str!("../../../config/lexicons/fr.toml")),
+    ("it.toml", include_str!("../../../config/lexicons/it.toml")),
+    ("pl.toml", include_str!("../../../config/lexicons/pl.toml")),
+    ("ro.toml", include_str!("../../../config/lexicons/ro.toml")),
+    ("ru.toml", include_str!("../../../config/lexicons/ru.toml")),
+    ("tr.toml", include_str!("../../../config/lexicons/tr.toml")),
+    ("uk.toml", include_str!("../../../config/lexicons/uk.toml")),
+];
 
 /// The match form of a text or term: folded, every run of non-word
 /// characters one space, a space at each end.

@@ -9,6 +9,7 @@
 //! and reduced inside one call (async callers use `spawn_blocking`).
 
 mod analytics;
+mod category;
 mod contacts;
 mod counter;
 mod dates;
@@ -28,7 +29,7 @@ pub use contacts::{
     find_contacts, warm_up, ContactKind, ContactPseudonym, ContactSignals, LinkageKey,
     LinkageKeyLengthError,
 };
-pub use counter::find_ad_counter;
+pub use counter::{find_ad_counter, find_ad_counters, AdCounter, CounterScope};
 pub use dates::{find_posted, parse_posted, PostedPrecision, PostedTime, DATE_LANGUAGES};
 pub use fold::{fold, is_word_character};
 pub use language::{detect_language, LanguageGuess, MIN_CONFIDENCE, MIN_LETTERS};
@@ -36,10 +37,17 @@ pub use lexicon::{
     CategoryHits, LexiconError, LexiconHits, LexiconProblem, LexiconSet, LexiconTerm, RiskCategory,
     TermId,
 };
-pub use page::{extract_page, AdKey, ExtractionMethod, PageExtraction, PageIndicators, PageLinks};
-pub use places::{find_place, gazetteer_size, scope_class, Place, ScopeClass};
+pub use page::{
+    extract_page, AdKey, AdSignals, ExtractionContext, ExtractionMethod, LanguageSignal,
+    LanguageSource, PageExtraction, PageIndicators, PageLinks, MAX_ACTIVE_FORMATTING,
+    MAX_ATTRIBUTES, MAX_OPEN_ELEMENTS, MAX_PARSED_BYTES,
+};
+pub use places::{find_place, gazetteer_size, place_by_key, scope_class, Place, ScopeClass};
 pub use prices::{find_prices, Currency, Price, PriceUnit};
-pub use site::{aggregate_site, SiteIndicators};
+pub use site::{
+    aggregate_site, link_contacts_across_sites, ContactFootprint, CrossSiteContact,
+    CrossSiteContacts, ForeignOrigin, PreviousRun, PriceStatistics, RecencyShares, SiteIndicators,
+};
 
 pub use decode::{decode_html, decode_html_with_tld_hint, CharsetSource, Decoded, PRESCAN_BYTES};
 pub use records::{
@@ -51,7 +59,7 @@ pub use records::{
 /// Version of the extraction rules. Stored with every indicator row so that
 /// indicators made by an older extractor can be told apart and derived again
 /// from the evidence. Bump it whenever a change alters any indicator.
-pub const EXTRACTOR_VERSION: &str = "0.2.0";
+pub const EXTRACTOR_VERSION: &str = "0.3.0";
 
 #[cfg(test)]
 mod tests;

@@ -28,7 +28,7 @@
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One place of the gazetteer: a city, or a whole country.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -52,11 +52,14 @@ impl Place {
 }
 
 /// How far the places of a site's ads spread (mapping field e).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ScopeClass {
     /// No place was found: reporting "local" would claim a scope nobody
     /// saw.
+    #[default]
     Unknown,
     /// One city.
     Local,
@@ -148,6 +151,16 @@ pub fn scope_class(places: &[Place], home_country: &str) -> ScopeClass {
     } else {
         ScopeClass::Regional
     }
+}
+
+/// The gazetteer's place with `key` (`"at/wien"`, `"at"`), so that a stored
+/// key can be turned back into its country and region.
+pub fn place_by_key(key: &str) -> Option<Place> {
+    gazetteer()
+        .places
+        .iter()
+        .find(|place| place.key == key)
+        .copied()
 }
 
 /// Builds the gazetteer now, so the first page is not slower than the rest.

@@ -23,7 +23,7 @@ mod generic;
 mod json_ld;
 mod link_shapes;
 mod next_page;
-mod outline;
+pub(crate) mod outline;
 mod profile;
 mod stable_hash;
 mod template_fingerprint;
@@ -40,6 +40,7 @@ use url::Url;
 
 pub use ad_key::{ad_id_in_url, AdKey};
 pub use next_page::find_next_page;
+pub(crate) use template_fingerprint::template_fingerprint_of;
 pub use template_fingerprint::{
     similarity, template_fingerprint, TemplateFingerprint, TEMPLATE_FINGERPRINT_SLOTS,
 };
@@ -68,7 +69,9 @@ pub struct CardSet {
 }
 
 /// How the ad cards of a page were found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExtractionMethod {
     /// The site's configured CSS selectors.
@@ -78,6 +81,7 @@ pub enum ExtractionMethod {
     /// Repeated record structure found without any site knowledge.
     Generic,
     /// Nothing that looks like a list of ads: no cards counted.
+    #[default]
     None,
 }
 
@@ -102,31 +106,38 @@ pub struct Card {
     pub price_text: Option<String>,
     /// Text of the profile's `location` element, if any.
     pub location_text: Option<String>,
+    /// Every `href` in the card as written, `tel:`, `mailto:` and messenger
+    /// links included: the contact reader's input.
+    pub contact_hrefs: Vec<String>,
+    /// The card's element, when it has one (a JSON-LD item the page does
+    /// not show has none).
+    pub(crate) node: Option<ego_tree::NodeId>,
 }
 
 /// Finds the ad cards of a parsed listing page at `page_url`.
 pub fn find_cards(document: &Html, page_url: &Url, profile: Option<&ExtractionProfile>) -> CardSet {
+    let outline = outline::Outline::build(document);
+    find_cards_in(document, &outline, page_url, profile)
+}
+
+/// [`find_cards`] with the page's outline already built (one walk of the
+/// page serves the card finder, the template fingerprint and the links).
+pub(crate) fn find_cards_in(
+    document: &Html,
+    outline: &outline::Outline<'_>,
+    page_url: &Url,
+    profile: Option<&ExtractionProfile>,
+) -> CardSet {
     let mut warnings = Vec::new();
+    let base = base_url_in(outline, page_url);
     if let Some(profile) = profile {
-        let base = base_url(document, page_url);
         let cards = profile::cards_by_profile(document, profile, &base, &mut warnings);
         if !cards.is_empty() {
             return card_set(ExtractionMethod::Profile, 1.0, cards, warnings);
         }
         warnings.push("profile selector matched no ad cards; generic detection used".to_owned());
     }
-    // One walk of the page serves the generic finder, the `<base>` lookup
-    // and the JSON-LD scripts (a selector walk each would cost as much).
-    let outline = outline::Outline::build(document);
-    let base = outline
-        .nodes
-        .iter()
-        .filter(|node| node.element.value().name() == "base")
-        .find_map(|node| node.element.value().attr("href"))
-        .and_then(|href| page_url.join(href.trim()).ok())
-        .filter(|url| matches!(url.scheme(), "http" | "https"))
-        .unwrap_or_else(|| page_url.clone());
-    let detected = generic::find_records(&outline, &base);
+    let detected = generic::find_records(outline, &base);
     let generic_cards: Vec<Card> = detected
         .as_ref()
         .map(|detected| {
@@ -165,6 +176,19 @@ pub fn find_cards(document: &Html, page_url: &Url, profile: Option<&ExtractionPr
         ),
         _ => card_set(ExtractionMethod::None, 0.0, Vec::new(), warnings),
     }
+}
+
+/// The URL relative links resolve against: the first `<base href>` that
+/// resolves to an http(s) URL, else the page's own.
+pub(crate) fn base_url_in(outline: &outline::Outline<'_>, page_url: &Url) -> Url {
+    outline
+        .nodes
+        .iter()
+        .filter(|node| node.element.value().name() == "base")
+        .find_map(|node| node.element.value().attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page_url.clone())
 }
 
 /// De-duplicates by key, keeping the first card of each ad.
@@ -228,7 +252,7 @@ fn card_from_parts(
     link: Option<Url>,
     fields: CardFields,
 ) -> Card {
-    let text = visible_text(element);
+    let (text, contact_hrefs) = visible_text_and_hrefs(element);
     let link = link.or_else(|| hrefs.first().cloned());
     let ad_key = match &link {
         Some(url) => AdKey::from_url(url),
@@ -243,6 +267,8 @@ fn card_from_parts(
         date_text: fields.date_text,
         price_text: fields.price_text,
         location_text: fields.location_text,
+        contact_hrefs,
+        node: Some(element.id()),
     }
 }
 
@@ -250,6 +276,52 @@ fn card_from_parts(
 /// and the like, joined by single spaces.
 pub(crate) fn visible_text(element: ElementRef<'_>) -> String {
     visible_text_capped(element, usize::MAX)
+}
+
+/// [`visible_text`] and every anchor's `href` as written, in one walk.
+fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>) {
+    let mut text = String::new();
+    let mut hrefs: Vec<String> = Vec::new();
+    let mut hidden_depth = 0usize;
+    for edge in element.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(inner) if is_opaque(inner.name()) || hidden_depth > 0 => {
+                    hidden_depth += 1;
+                }
+                Node::Element(inner) => {
+                    if inner.name() == "a" {
+                        if let Some(href) = inner.attr("href") {
+                            let href = href.trim();
+                            if !href.is_empty() && !hrefs.iter().any(|seen| seen == href) {
+                                hrefs.push(href.to_owned());
+                            }
+                        }
+                    }
+                }
+                Node::Text(fragment) if hidden_depth == 0 => {
+                    push_words(&mut text, fragment);
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if matches!(node.value(), Node::Element(_)) && hidden_depth > 0 {
+                    hidden_depth -= 1;
+                }
+            }
+        }
+    }
+    (text, hrefs)
+}
+
+/// Appends the words of `fragment` to `text`, one space between words.
+fn push_words(text: &mut String, fragment: &str) {
+    for word in fragment.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
 }
 
 /// [`visible_text`], stopping once it holds more than `max_bytes`: labels
@@ -265,12 +337,7 @@ pub(crate) fn visible_text_capped(element: ElementRef<'_>, max_bytes: usize) -> 
                     hidden_depth += 1;
                 }
                 Node::Text(fragment) if hidden_depth == 0 => {
-                    for word in fragment.split_whitespace() {
-                        if !text.is_empty() {
-                            text.push(' ');
-                        }
-                        text.push_str(word);
-                    }
+                    push_words(&mut text, fragment);
                     if text.len() > max_bytes {
                         break;
                     }
@@ -287,7 +354,7 @@ pub(crate) fn visible_text_capped(element: ElementRef<'_>, max_bytes: usize) -> 
     text
 }
 
-fn is_opaque(name: &str) -> bool {
+pub(crate) fn is_opaque(name: &str) -> bool {
     matches!(
         name,
         "script" | "style" | "noscript" | "template" | "svg" | "math"

@@ -135,6 +135,7 @@ fn latest_site_indicators_picks_each_sites_newest_run() {
             pages_parsed: 2,
             ads_seen: ads,
             ad_cards: ads,
+            ..SiteIndicators::default()
         },
     };
     // Run 300 > 2 numerically but not as a string: keys must sort by number.
@@ -171,9 +172,7 @@ fn page_indicators_are_kept_per_run() {
         indicators: PageIndicators {
             method: ExtractionMethod::Profile,
             confidence: 1.0,
-            ad_cards: 0,
-            ad_keys: Vec::new(),
-            has_next_page: false,
+            ..PageIndicators::default()
         },
     };
     for (run_id, capture_id) in [(1, 5), (2, 6), (1, 7)] {

@@ -86,6 +86,8 @@ pub(crate) fn cards_from_items(items: Vec<JsonLdItem>, generic_cards: &[Card]) -
                     date_text: None,
                     price_text: None,
                     location_text: None,
+                    contact_hrefs: Vec::new(),
+                    node: None,
                 },
             }
         })

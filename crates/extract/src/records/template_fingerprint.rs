@@ -39,7 +39,11 @@ pub struct TemplateFingerprint {
 
 /// The template fingerprint of a parsed page.
 pub fn template_fingerprint(document: &Html) -> TemplateFingerprint {
-    let outline = Outline::build(document);
+    template_fingerprint_of(&Outline::build(document))
+}
+
+/// [`template_fingerprint`] of a page whose outline is built.
+pub(crate) fn template_fingerprint_of(outline: &Outline<'_>) -> TemplateFingerprint {
     let mut minima = vec![u32::MAX; TEMPLATE_FINGERPRINT_SLOTS];
     let mut features: Vec<u64> = Vec::with_capacity(outline.nodes.len() * 2);
     // Per element: its full root-path hash and its last tokens.

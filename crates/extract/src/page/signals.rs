@@ -1,0 +1,183 @@
+//! Each ad card reduced to [`AdSignals`], and the page's language decided
+//! from all its cards.
+//!
+//! Language first, because dates and prices read better knowing it: every
+//! card with enough letters is detected on its own text; the page's
+//! language is the vote of those cards, weighted by text length and
+//! confidence (or, when no card is long enough, a detection over all card
+//! text together); a card too short to tell takes the page's language,
+//! then the site's hint. Then, per card: the posted time (the profile's
+//! date field when there is one, else the first date in the text, read in
+//! the card's language with the capture time as "now"), prices, the place
+//! (the profile's location field first), risk-lexicon categories, and
+//! contacts with the site's country as the default region for numbers.
+
+use std::collections::BTreeSet;
+
+use cartograph_config::SiteSpec;
+
+use crate::contacts::find_contacts;
+use crate::dates::{find_posted, parse_posted};
+use crate::language::detect_language;
+use crate::page::{AdSignals, ExtractionContext, LanguageSignal, LanguageSource};
+use crate::places::find_place;
+use crate::prices::find_prices;
+use crate::records::Card;
+
+/// Most bytes of one card's text read for signals. Real cards are well
+/// under 2 kB; a "card" that is half a page must not cost like one.
+pub(crate) const CARD_TEXT_BYTES: usize = 8 * 1024;
+
+/// Most bytes of card text the page-language fallback and the category
+/// cues read.
+const SAMPLE_BYTES: usize = 4 * 1024;
+
+/// The signals of a page's cards.
+pub(crate) struct CardSignals {
+    pub(crate) ads: Vec<AdSignals>,
+    pub(crate) page_language: Option<LanguageSignal>,
+    /// The start of the cards' text, for the category cues.
+    pub(crate) card_sample: String,
+}
+
+pub(crate) fn card_signals(
+    site: &SiteSpec,
+    cards: &[Card],
+    context: &ExtractionContext<'_>,
+) -> CardSignals {
+    let texts: Vec<&str> = cards
+        .iter()
+        .map(|card| prefix(&card.text, CARD_TEXT_BYTES))
+        .collect();
+    let mut card_sample = String::new();
+    for text in &texts {
+        if card_sample.len() >= SAMPLE_BYTES {
+            break;
+        }
+        if !card_sample.is_empty() {
+            card_sample.push(' ');
+        }
+        card_sample.push_str(prefix(
+            text,
+            SAMPLE_BYTES - card_sample.len().min(SAMPLE_BYTES),
+        ));
+    }
+
+    let guesses: Vec<Option<crate::LanguageGuess>> =
+        texts.iter().map(|text| detect_language(text)).collect();
+    let page_language = page_language(&texts, &guesses, &card_sample);
+    let hint = site
+        .language_hint
+        .as_deref()
+        .map(|code| code.trim().to_ascii_lowercase())
+        .filter(|code| !code.is_empty());
+    let country = site.country.as_str();
+
+    let ads = cards
+        .iter()
+        .zip(&texts)
+        .zip(&guesses)
+        .map(|((card, text), guess)| {
+            let (language, language_source) = match (guess, &page_language, &hint) {
+                (Some(guess), _, _) => (Some(guess.code.to_owned()), LanguageSource::Card),
+                (None, Some(page), _) => (Some(page.code.clone()), LanguageSource::Page),
+                (None, None, Some(hint)) => (Some(hint.clone()), LanguageSource::SiteHint),
+                (None, None, None) => (None, LanguageSource::Unknown),
+            };
+            let language_code = language.as_deref();
+            let posted = card
+                .date_text
+                .as_deref()
+                .and_then(|date| parse_posted(date, language_code, context.captured_at))
+                .or_else(|| find_posted(text, language_code, context.captured_at));
+            let mut prices = card
+                .price_text
+                .as_deref()
+                .map(|price| find_prices(price, language_code))
+                .unwrap_or_default();
+            if prices.is_empty() {
+                prices = find_prices(text, language_code);
+            }
+            let place = card
+                .location_text
+                .as_deref()
+                .and_then(find_place)
+                .or_else(|| find_place(text))
+                .map(|place| place.key.to_owned());
+            let lexicon: BTreeSet<_> = context
+                .lexicons
+                .scan(text)
+                .hit_categories()
+                .map(|(category, _)| category)
+                .collect();
+            let hrefs: Vec<&str> = card.contact_hrefs.iter().map(String::as_str).collect();
+            let contacts = find_contacts(text, &hrefs, country, context.linkage_key);
+            AdSignals {
+                ad_key: card.ad_key.clone(),
+                text_fingerprint: card.text_fingerprint,
+                posted,
+                prices,
+                place,
+                language,
+                language_source,
+                lexicon,
+                contact_kinds: contacts.kinds,
+                obscured_contact: contacts.obscured,
+                contacts: contacts.pseudonyms,
+            }
+        })
+        .collect();
+    CardSignals {
+        ads,
+        page_language,
+        card_sample,
+    }
+}
+
+/// The vote of the cards' languages, each weighing its length times its
+/// confidence; the detection of all card text together when no card could
+/// be told on its own.
+fn page_language(
+    texts: &[&str],
+    guesses: &[Option<crate::LanguageGuess>],
+    sample: &str,
+) -> Option<LanguageSignal> {
+    let mut votes: Vec<(&'static str, f32)> = Vec::new();
+    let mut total = 0.0f32;
+    for (text, guess) in texts.iter().zip(guesses) {
+        let Some(guess) = guess else { continue };
+        let weight = text.len() as f32 * guess.confidence;
+        total += weight;
+        match votes.iter_mut().find(|(code, _)| *code == guess.code) {
+            Some((_, sum)) => *sum += weight,
+            None => votes.push((guess.code, weight)),
+        }
+    }
+    if let Some((code, weight)) = votes
+        .iter()
+        .copied()
+        .max_by(|first, second| first.1.total_cmp(&second.1))
+    {
+        return Some(LanguageSignal {
+            code: code.to_owned(),
+            confidence: if total > 0.0 { weight / total } else { 0.0 },
+        });
+    }
+    detect_language(sample).map(|guess| LanguageSignal {
+        code: guess.code.to_owned(),
+        confidence: guess.confidence,
+    })
+}
+
+/// The longest prefix of `text` of at most `bytes` bytes that ends on a
+/// character boundary.
+pub(crate) fn prefix(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
+        return text;
+    }
+    let mut cut = bytes;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}
