@@ -29,6 +29,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 pub use linkage_key::{LinkageKey, LinkageKeyLengthError};
+pub(crate) use links::is_contact_host;
 
 use links::{ContactLink, LinkTarget, LINK_MARKERS};
 use phone::Region;

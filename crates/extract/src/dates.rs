@@ -29,6 +29,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::signal_tokens::{tokenize, Token, TokenKind};
+pub(crate) use vocabulary::date_words;
 use vocabulary::{date_languages, DateLanguage, SUPPORTED};
 
 /// When an ad was posted, as far as its text tells.

@@ -238,12 +238,18 @@ fn east_slavic(letters: &LetterCounts, text: &str) -> Option<(&'static str, f32)
                 scores[slot].1 += 1;
             }
         }
-        // Bulgarian has no reflexive "-ся" and no adjective plurals in
-        // "-ие" / "-ые": such words are Russian (or Ukrainian, whose
-        // letters decide below).
+        // Bulgarian has no reflexive "-ся" / "-сь", no adjective plurals
+        // in "-ие" / "-ые", no long adjective endings "-ая", "-яя", "-ый"
+        // and no infinitive in "-ть": such words are Russian (or
+        // Ukrainian, whose letters decide below).
         let not_bulgarian = word.ends_with("ся")
+            || word.ends_with("сь")
             || word.ends_with("ые")
-            || (word.ends_with("ие") && !word.ends_with("ние"));
+            || (word.ends_with("ие") && !word.ends_with("ние"))
+            || word.ends_with("ая")
+            || word.ends_with("яя")
+            || word.ends_with("ый")
+            || (word.ends_with("ть") && word.chars().count() > 3);
         if not_bulgarian {
             scores[0].1 += 1;
         }

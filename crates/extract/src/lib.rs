@@ -45,7 +45,7 @@ pub use page::{
 pub use places::{find_place, gazetteer_size, place_by_key, scope_class, Place, ScopeClass};
 pub use prices::{find_prices, Currency, Price, PriceUnit};
 pub use site::{
-    aggregate_site, link_contacts_across_sites, ContactFootprint, CrossSiteContact,
+    aggregate_site, link_contacts_across_sites, repost_groups, ContactFootprint, CrossSiteContact,
     CrossSiteContacts, ForeignOrigin, PreviousRun, PriceStatistics, RecencyShares, SiteIndicators,
 };
 

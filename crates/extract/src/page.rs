@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::analytics::{find_tracking_ids, TrackingId};
-use crate::contacts::{ContactKind, ContactPseudonym, LinkageKey};
+use crate::contacts::{is_contact_host, ContactKind, ContactPseudonym, LinkageKey};
 use crate::dates::PostedTime;
 use crate::decode::CharsetSource;
 use crate::lexicon::{LexiconSet, RiskCategory};
@@ -241,17 +241,25 @@ pub fn extract_page(
     indicators.ad_cards = card_set.cards.len() + card_set.repeated_cards;
     indicators.has_next_page = next.is_some();
 
-    let chrome = chrome::page_chrome(&outline, &card_set.cards);
+    let own_host = page_url.host_str().map(site_host);
+    let is_elsewhere = |href: &str| {
+        resolve(&base, href).is_some_and(|url| {
+            url.host_str()
+                .is_some_and(|host| Some(site_host(host)) != own_host)
+        })
+    };
+    let chrome = chrome::page_chrome(&outline, &card_set.cards, is_elsewhere);
     indicators.ad_counter = chrome.ad_counter;
     indicators.page_counter = chrome.page_counter;
-    let own_host = page_url.host_str().map(site_host);
     indicators.cards_linking_elsewhere = card_set
         .cards
         .iter()
         .filter(|card| {
             card.hrefs.iter().any(|href| {
-                href.host_str()
-                    .is_some_and(|host| Some(site_host(host)) != own_host)
+                href.host_str().is_some_and(|host| {
+                    let host = site_host(host);
+                    Some(&host) != own_host.as_ref() && !is_contact_host(&host)
+                })
             })
         })
         .count();

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::signal_tokens::{tokenize, Token, TokenKind};
 use vocabulary::{
-    currency_at, currency_ending_at, is_linker, period_at, CurrencyMark, Period, PeriodKind,
-    PERIOD_GAP_SYMBOLS,
+    currency_at, currency_ending_at, follows_ago_opener, is_linker, period_at, CurrencyMark,
+    Period, PeriodKind, PERIOD_GAP_SYMBOLS,
 };
 
 /// One price found on a card.
@@ -455,6 +455,7 @@ fn choose_period(
     // ("1h: 150€", "Nacht - 800 €") lie between.
     let before = periods.iter().position(|period| {
         period.end <= start
+            && !follows_ago_opener(tokens, period.start)
             && tokens[period.end..start].iter().all(|token| {
                 token
                     .symbol()

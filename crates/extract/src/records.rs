@@ -112,6 +112,18 @@ pub struct Card {
     /// The card's element, when it has one (a JSON-LD item the page does
     /// not show has none).
     pub(crate) node: Option<ego_tree::NodeId>,
+    /// Byte ranges of `text` that were one text node each: a card's fields
+    /// (a place alone in its element is a location field).
+    pub(crate) fields: Vec<(u32, u32)>,
+}
+
+impl Card {
+    /// The card's text nodes, each as a slice of its text.
+    pub(crate) fn field_texts(&self) -> impl Iterator<Item = &str> + '_ {
+        self.fields
+            .iter()
+            .filter_map(|&(start, end)| self.text.get(start as usize..end as usize))
+    }
 }
 
 /// Finds the ad cards of a parsed listing page at `page_url`.
@@ -252,7 +264,7 @@ fn card_from_parts(
     link: Option<Url>,
     fields: CardFields,
 ) -> Card {
-    let (text, contact_hrefs) = visible_text_and_hrefs(element);
+    let (text, contact_hrefs, text_fields) = visible_text_and_hrefs(element);
     let link = link.or_else(|| hrefs.first().cloned());
     let ad_key = match &link {
         Some(url) => AdKey::from_url(url),
@@ -269,6 +281,7 @@ fn card_from_parts(
         location_text: fields.location_text,
         contact_hrefs,
         node: Some(element.id()),
+        fields: text_fields,
     }
 }
 
@@ -278,10 +291,12 @@ pub(crate) fn visible_text(element: ElementRef<'_>) -> String {
     visible_text_capped(element, usize::MAX)
 }
 
-/// [`visible_text`] and every anchor's `href` as written, in one walk.
-fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>) {
+/// [`visible_text`], every anchor's `href` as written, and the byte range
+/// of each text node in the text, in one walk.
+fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>, Vec<(u32, u32)>) {
     let mut text = String::new();
     let mut hrefs: Vec<String> = Vec::new();
+    let mut fields: Vec<(u32, u32)> = Vec::new();
     let mut hidden_depth = 0usize;
     for edge in element.traverse() {
         match edge {
@@ -300,7 +315,18 @@ fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>) {
                     }
                 }
                 Node::Text(fragment) if hidden_depth == 0 => {
+                    let before = text.len();
                     push_words(&mut text, fragment);
+                    if text.len() > before {
+                        let start = if before == 0 { 0 } else { before + 1 };
+                        // Card texts are capped far below 4 GiB by the
+                        // page size cap; a longer one only loses fields.
+                        if let (Ok(start), Ok(end)) =
+                            (u32::try_from(start), u32::try_from(text.len()))
+                        {
+                            fields.push((start, end));
+                        }
+                    }
                 }
                 _ => {}
             },
@@ -311,7 +337,7 @@ fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>) {
             }
         }
     }
-    (text, hrefs)
+    (text, hrefs, fields)
 }
 
 /// Appends the words of `fragment` to `text`, one space between words.

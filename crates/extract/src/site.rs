@@ -31,6 +31,7 @@ use crate::records::TemplateFingerprint;
 pub use contacts::{
     link_contacts_across_sites, ContactFootprint, CrossSiteContact, CrossSiteContacts,
 };
+pub use dedupe::repost_groups;
 
 /// Aggregate indicators of one site in one run; stored as JSON. Counts are
 /// of distinct ads after de-duplication unless a name says otherwise;
@@ -239,8 +240,7 @@ pub fn aggregate_site<'a>(
 
     // Reposts: groups of ads by fingerprint; each group counts once, with
     // its first ad's signals and every member's contacts.
-    let fingerprints: Vec<u64> = ads.iter().map(|ad| ad.text_fingerprint).collect();
-    let groups = dedupe::repost_groups(&fingerprints);
+    let groups = dedupe::repost_groups(&ads);
     let distinct: Vec<usize> = (0..ads.len())
         .filter(|&index| groups[index] == index)
         .collect();

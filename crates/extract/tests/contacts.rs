@@ -182,6 +182,7 @@ fn obscured_numbers_are_recovered_and_flagged() {
         ("0664 I23 4S67", "AT", "tel:+436641234567"),
         ("Об64 1234567", "AT", ""),
         ("О664 1234567", "AT", "tel:+436641234567"), // Cyrillic О
+        ("8 999 О49 83 ОО", "RU", "tel:+79990498300"), // zeros at the end
         ("0664 2|34567", "AT", "tel:+436642134567"),
         ("0664 12B 4567", "AT", "tel:+43664128 4567"),
     ] {
@@ -233,6 +234,10 @@ fn prices_dates_ages_ids_and_postcodes_are_not_numbers() {
         ("un deux trois", "FR"),
         ("", "AT"),
         ("0664 1234567", "ZZ"),
+        // A date with a time, or after a count, in one run of digits.
+        ("Toulouse 1 100 € la nuit 01/01/2025 04:47", "FR"),
+        ("Risposte: 47 · Visite: 4323 01/01/2025", "IT"),
+        ("Aufrufe 4323 2025-01-03 14:05", "DE"),
     ] {
         check(text, &[], region, none());
     }

@@ -122,6 +122,38 @@ pub(super) fn classify_link(link: &str, region: &Region) -> Option<ContactLink> 
     }
 }
 
+/// Whether `host` (lower case) is a messenger's or social network's, whose
+/// links on a card are contacts rather than links to another site.
+pub(crate) fn is_contact_host(host: &str) -> bool {
+    let host = ["www.", "m.", "mobile.", "web.", "mbasic."]
+        .iter()
+        .find_map(|prefix| host.strip_prefix(prefix))
+        .unwrap_or(host);
+    matches!(
+        host,
+        "wa.me"
+            | "api.whatsapp.com"
+            | "whatsapp.com"
+            | "t.me"
+            | "telegram.me"
+            | "telegram.dog"
+            | "signal.me"
+            | "instagram.com"
+            | "instagr.am"
+            | "onlyfans.com"
+            | "x.com"
+            | "twitter.com"
+            | "tiktok.com"
+            | "facebook.com"
+            | "fb.com"
+            | "fb.me"
+            | "vk.com"
+            | "vk.ru"
+            | "vkontakte.ru"
+            | "snapchat.com"
+    )
+}
+
 /// Hosts and schemes whose URLs [`classify_link`] reads, as they are
 /// written in text (folded, so lower case); the text scan looks for these.
 pub(super) const LINK_MARKERS: &[&str] = &[

@@ -472,6 +472,22 @@ fn finish_run(atoms: &mut Vec<Atom>, runs: &mut Vec<Run>) {
         return;
     }
     let mut run_atoms = std::mem::take(atoms);
+    // A full date inside a longer run ("01/01/2025 04", a view count
+    // before a date) is no part of a number: the run is cut around it.
+    if run_atoms.len() > 3 {
+        if let Some(start) =
+            (0..run_atoms.len() - 2).find(|&start| is_full_date(&run_atoms[start..start + 3]))
+        {
+            let mut after = run_atoms.split_off(start + 3);
+            run_atoms.truncate(start);
+            if let Some(first) = after.first_mut() {
+                first.gap_before = Gap::default();
+            }
+            finish_run(&mut run_atoms, runs);
+            finish_run(&mut after, runs);
+            return;
+        }
+    }
     resolve_look_alikes(&mut run_atoms);
     let digit_count: usize = run_atoms.iter().map(|atom| atom.digits.len()).sum();
     if digit_count >= MIN_DIGITS && !looks_like_a_date(&run_atoms) {
@@ -508,7 +524,13 @@ fn resolve_look_alikes(atoms: &mut Vec<Atom>) {
                 let glued_to_previous = last.gap_before.characters == 0
                     && atoms.len() >= 2
                     && is_digit_atom(&atoms[atoms.len() - 2]);
-                if !glued_to_previous {
+                // A group of two or more letter Os after digits is zeros
+                // ("83 OO"); a lone letter may be a size or a grade.
+                let zeros_after_digits = last.digits.len() >= 2
+                    && last.digits.bytes().all(|digit| digit == b'0')
+                    && atoms.len() >= 2
+                    && is_digit_atom(&atoms[atoms.len() - 2]);
+                if !glued_to_previous && !zeros_after_digits {
                     atoms.pop();
                     changed = true;
                 }
@@ -541,6 +563,32 @@ fn looks_like_a_date(atoms: &[Atom]) -> bool {
     let day_month_year = lengths[0] <= 2 && lengths[1] <= 2 && matches!(lengths[2], 2 | 4);
     let year_month_day = lengths[0] == 4 && lengths[1] <= 2 && lengths[2] <= 2;
     joined_by_date_signs && (day_month_year || year_month_day)
+}
+
+/// Three numerals that can only be a date: joined by one date sign each
+/// (`.`, `/`, `-`), with a four-digit year of this or the last century
+/// and a real day and month ("01/01/2025", "2025-01-03"). Two-digit years
+/// are left alone here: "06.12.34" may be the start of a number.
+fn is_full_date(atoms: &[Atom]) -> bool {
+    if atoms.len() != 3 || atoms.iter().any(|atom| atom.kind != AtomKind::Numeral) {
+        return false;
+    }
+    let joined = atoms[1..].iter().all(|atom| {
+        atom.gap_before.punctuation == 1
+            && atom.gap_before.characters <= 3
+            && !atom.gap_before.comma
+    });
+    let value = |atom: &Atom| atom.digits.parse::<u32>().unwrap_or(0);
+    let lengths: Vec<usize> = atoms.iter().map(|atom| atom.digits.len()).collect();
+    let is_year = |atom: &Atom| atom.digits.len() == 4 && (1900..=2099).contains(&value(atom));
+    let is_day = |atom: &Atom| atom.digits.len() <= 2 && (1..=31).contains(&value(atom));
+    let is_month = |atom: &Atom| atom.digits.len() <= 2 && (1..=12).contains(&value(atom));
+    let day_month_year = lengths[2] == 4
+        && is_year(&atoms[2])
+        && ((is_day(&atoms[0]) && is_month(&atoms[1]))
+            || (is_month(&atoms[0]) && is_day(&atoms[1])));
+    let year_month_day = is_year(&atoms[0]) && is_month(&atoms[1]) && is_day(&atoms[2]);
+    joined && (day_month_year || year_month_day)
 }
 
 /// Classifies a folded word token: a number word, a spelled plus, a
@@ -623,7 +671,9 @@ fn search_range(
                 break;
             }
             let last = &atoms[to - 1];
-            let loose_last = last.kind == AtomKind::LookAlike && last.gap_before.characters != 0;
+            let loose_last = last.kind == AtomKind::LookAlike
+                && last.gap_before.characters != 0
+                && !(last.digits.len() >= 2 && last.digits.bytes().all(|digit| digit == b'0'));
             if digits >= MIN_DIGITS && !loose_last {
                 stretches.push((from, to, digits));
             }

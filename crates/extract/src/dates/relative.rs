@@ -159,6 +159,15 @@ pub(crate) fn read_just_now(
         .then(|| longest_phrase(tokens, start, &language.now_whole_text_only))
         .flatten();
     let end = strict.into_iter().chain(loose).map(|(_, end)| end).max()?;
+    // Inside a card the phrase must end its clause: "щойно приїхала",
+    // "только что приехала", "soeben angekommen" are "just arrived".
+    if !context.whole_text
+        && tokens
+            .get(end)
+            .is_some_and(|next| next.kind == TokenKind::Word)
+    {
+        return None;
+    }
     Some(Reading {
         end,
         posted: PostedTime {

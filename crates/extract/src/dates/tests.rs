@@ -363,6 +363,10 @@ fn prices_phones_and_ages_are_not_dates_inside_a_card() {
         ("saatlik 2000 TL, 25 yaşında", Some("tr")),
         ("від 2 годин 1500 грн", Some("uk")),
         ("12.50 EUR", None),
+        // "Just" before a verb is "just arrived", not a posting time.
+        ("Соломія, щойно приїхала! Одеса", Some("uk")),
+        ("Анна, только что приехала", Some("ru")),
+        ("Anna, soeben angekommen", Some("de")),
     ] {
         check_find(input, language, None);
     }

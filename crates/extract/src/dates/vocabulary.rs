@@ -111,6 +111,34 @@ pub(crate) fn date_languages() -> &'static [DateLanguage] {
 }
 
 /// The ISO 639-1 codes of the supported languages.
+/// Every word of the date vocabulary of every language that changes when
+/// an ad is reposted with a new date: month and weekday names, time units,
+/// "ago" words, day words ("today", "вчера"), "just now". A text
+/// fingerprint leaves them out (`records/text_fingerprint.rs`).
+pub(crate) fn date_words() -> &'static HashSet<String> {
+    static WORDS: OnceLock<HashSet<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words = HashSet::new();
+        for table in TABLES.iter() {
+            let entries = table
+                .months
+                .iter()
+                .flat_map(|names| names.iter())
+                .chain(table.units.iter().flat_map(|(_, names)| names.iter()))
+                .chain(table.ago_before)
+                .chain(table.ago_after)
+                .chain(table.day_words.iter().map(|(_, phrase)| phrase))
+                .chain(table.day_words_ambiguous)
+                .chain(table.just_now)
+                .chain(table.weekdays);
+            for entry in entries {
+                words.extend(vocabulary_words(entry));
+            }
+        }
+        words
+    })
+}
+
 pub(crate) const SUPPORTED: [&str; 10] =
     ["en", "de", "fr", "es", "it", "ru", "uk", "ro", "pl", "tr"];
 

@@ -27,14 +27,23 @@ pub(crate) struct Chrome {
     pub(crate) page_counter: Option<u64>,
 }
 
-/// Reads the text of every element outside the cards, in page order.
-pub(crate) fn page_chrome(outline: &Outline<'_>, cards: &[Card]) -> Chrome {
+/// Reads the text of every element outside the cards, in page order,
+/// leaving out links to other sites (a footer of partner sites names
+/// them, not this one). `is_elsewhere` says whether an `href` leaves the
+/// site.
+pub(crate) fn page_chrome(
+    outline: &Outline<'_>,
+    cards: &[Card],
+    is_elsewhere: impl Fn(&str) -> bool,
+) -> Chrome {
     let card_nodes: HashSet<NodeId> = cards.iter().filter_map(|card| card.node).collect();
     let mut text = String::new();
     let mut index = 0;
     'nodes: while index < outline.nodes.len() {
         let node = &outline.nodes[index];
-        if card_nodes.contains(&node.element.id()) {
+        let leaves_site =
+            node.is_link && node.element.value().attr("href").is_some_and(&is_elsewhere);
+        if leaves_site || card_nodes.contains(&node.element.id()) {
             index = node.subtree_end;
             continue;
         }

@@ -8,7 +8,8 @@
 //! text together); a card too short to tell takes the page's language,
 //! then the site's hint. Then, per card: the posted time (the profile's
 //! date field when there is one, else the first date in the text, read in
-//! the card's language with the capture time as "now"), prices, the place
+//! the card's language with the capture time as "now", else a short text
+//! node that is a date as a whole), prices, the place
 //! (the profile's location field first), risk-lexicon categories, and
 //! contacts with the site's country as the default region for numbers.
 
@@ -20,7 +21,7 @@ use crate::contacts::find_contacts;
 use crate::dates::{find_posted, parse_posted};
 use crate::language::detect_language;
 use crate::page::{AdSignals, ExtractionContext, LanguageSignal, LanguageSource};
-use crate::places::find_place;
+use crate::places::{find_place, Place};
 use crate::prices::find_prices;
 use crate::records::Card;
 
@@ -89,7 +90,16 @@ pub(crate) fn card_signals(
                 .date_text
                 .as_deref()
                 .and_then(|date| parse_posted(date, language_code, context.captured_at))
-                .or_else(|| find_posted(text, language_code, context.captured_at));
+                .or_else(|| find_posted(text, language_code, context.captured_at))
+                .or_else(|| {
+                    // A date element of its own, in a word only trusted as
+                    // a whole ("hier" is "yesterday" in French, "here" in
+                    // German): an aggregator prints its own language's
+                    // dates on ads written in another.
+                    card.field_texts()
+                        .filter(|field| field.len() <= DATE_FIELD_BYTES)
+                        .find_map(|field| parse_posted(field, language_code, context.captured_at))
+                });
             let mut prices = card
                 .price_text
                 .as_deref()
@@ -98,12 +108,11 @@ pub(crate) fn card_signals(
             if prices.is_empty() {
                 prices = find_prices(text, language_code);
             }
-            let place = card
-                .location_text
-                .as_deref()
-                .and_then(find_place)
-                .or_else(|| find_place(text))
-                .map(|place| place.key.to_owned());
+            let place = match card.location_text.as_deref().and_then(find_place) {
+                Some(place) => Some(place),
+                None => card_place(card, text),
+            }
+            .map(|place| place.key.to_owned());
             let lexicon: BTreeSet<_> = context
                 .lexicons
                 .scan(text)
@@ -132,6 +141,28 @@ pub(crate) fn card_signals(
         page_language,
         card_sample,
     }
+}
+
+/// Most bytes of a text node read as a date field.
+const DATE_FIELD_BYTES: usize = 32;
+
+/// Most bytes of a text node read as a location field.
+const LOCATION_FIELD_BYTES: usize = 48;
+
+/// The place of a card without a location field of its profile: the
+/// first city its text names; else a short text node that is nothing but
+/// a place name (a location field, where names that are also ordinary
+/// words, "Nice", "Roma", count); else the country its text names.
+fn card_place(card: &Card, text: &str) -> Option<Place> {
+    let in_text = find_place(text);
+    if in_text.is_some_and(|place| !place.is_country()) {
+        return in_text;
+    }
+    card.field_texts()
+        .filter(|field| field.len() <= LOCATION_FIELD_BYTES)
+        .filter_map(find_place)
+        .find(|place| !place.is_country())
+        .or(in_text)
 }
 
 /// The vote of the cards' languages, each weighing its length times its

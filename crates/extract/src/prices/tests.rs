@@ -105,6 +105,19 @@ fn units_before_after_and_behind_linkers() {
         ("1 day: 1000 €", None, vec![(100_000, Eur, Day)]),
         ("60 min 150 €", None, vec![(15_000, Eur, Hour)]),
         ("30 min 80 €", None, vec![(8_000, Eur, Other)]),
+        ("1 750 € la journée", Some("fr"), vec![(175_000, Eur, Day)]),
+        // A posting time before the price is not what it buys.
+        (
+            "il y a 4 jours 470 € la nuit",
+            Some("fr"),
+            vec![(47_000, Eur, Night)],
+        ),
+        (
+            "vor 7 Tagen 1 200 € pro Monat",
+            Some("de"),
+            vec![(120_000, Eur, Other)],
+        ),
+        ("hace 2 horas 150 €", Some("es"), vec![(15_000, Eur, Other)]),
         ("5000 € for 7 days", None, vec![(500_000, Eur, Days7)]),
         ("7 Tage 5000 €", None, vec![(500_000, Eur, Days7)]),
         ("на 14 дней 30000 руб", None, vec![(3_000_000, Rub, Days14)]),

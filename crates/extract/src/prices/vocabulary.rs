@@ -207,6 +207,8 @@ const PERIOD_WORDS: [(PeriodKind, &[&str]); 5] = [
             "tagen",
             "jour",
             "jours",
+            "journée",
+            "journées",
             "día",
             "días",
             "giorno",
@@ -404,6 +406,23 @@ fn single_token_currency(text: &str, token: &Token, index: usize) -> Option<Curr
         end: index + 1,
         currency,
         is_forint_abbreviation: token.is_word("ft"),
+    })
+}
+
+/// Words that open a relative date before its amount ("vor 2 Tagen", "il
+/// y a 3 jours", "hace 2 días", "acum 5 ore"): a period after one is a
+/// posting time, not what a price buys. (Not Portuguese "há": folded, it
+/// is Russian "на", "for", which opens rental periods.)
+const AGO_OPENERS: [&[&str]; 4] = [&["vor"], &["il", "y", "a"], &["hace"], &["acum"]];
+
+/// Whether the words just before token `index` open a relative date.
+pub(crate) fn follows_ago_opener(tokens: &[Token], index: usize) -> bool {
+    AGO_OPENERS.iter().any(|opener| {
+        index >= opener.len()
+            && tokens[index - opener.len()..index]
+                .iter()
+                .zip(opener.iter())
+                .all(|(token, word)| token.is_word(word))
     })
 }
 

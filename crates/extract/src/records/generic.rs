@@ -301,10 +301,15 @@ fn sibling_group(
         .iter()
         .map(|&member| outline.path_features(member, FEATURE_DEPTH))
         .collect();
-    let consensus = consensus(&features);
+    let weights: Vec<f32> = members
+        .iter()
+        .map(|&member| record_weight(outline, member).max(f32::EPSILON))
+        .collect();
+    let consensus = consensus(&features, &weights);
     let mut records = Vec::with_capacity(members.len());
     for (&member, member_features) in members.iter().zip(&features) {
-        let similarity = jaccard(member_features, &consensus);
+        let similarity = record_similarity(member_features, &consensus);
+
         if similarity >= MIN_SIMILARITY {
             records.push(Record {
                 index: member,
@@ -362,28 +367,64 @@ fn can_be_record(tag_name: &str) -> bool {
     )
 }
 
-/// Features found in a strict majority of the members (in both of two).
-/// Each member's features are de-duplicated, so a run of one value in the
-/// sorted concatenation counts the members holding it.
-fn consensus(features: &[Vec<u64>]) -> Vec<u64> {
-    let mut all: Vec<u64> = features.iter().flatten().copied().collect();
-    all.sort_unstable();
-    let members = features.len();
+/// Features held by members carrying more than half of the group's
+/// weight (its text, see [`record_weight`]): with as many sticky one-link
+/// items as threads on a board's last page, the threads, which carry the
+/// text, set the structure. With equal weights this is a strict majority
+/// of the members (both of two).
+fn consensus(features: &[Vec<u64>], weights: &[f32]) -> Vec<u64> {
+    let total: f32 = weights.iter().sum();
+    let mut all: Vec<(u64, f32)> = features
+        .iter()
+        .zip(weights)
+        .flat_map(|(member, &weight)| member.iter().map(move |&feature| (feature, weight)))
+        .collect();
+    all.sort_unstable_by_key(|&(feature, _)| feature);
     let mut consensus = Vec::new();
     let mut index = 0;
     while index < all.len() {
-        let value = all[index];
+        let value = all[index].0;
         let run = all[index..]
             .iter()
-            .take_while(|&&other| other == value)
+            .take_while(|(other, _)| *other == value)
             .count();
-        if run * 2 > members {
+        let weight: f32 = all[index..index + run]
+            .iter()
+            .map(|(_, weight)| weight)
+            .sum();
+        if weight * 2.0 > total {
             consensus.push(value);
         }
         index += run;
     }
     consensus
 }
+
+/// How well a record's structure fits its group's consensus: their
+/// Jaccard similarity, or, for a record whose structure lies almost wholly
+/// inside the consensus and covers a good part of it, at least
+/// [`MIN_SIMILARITY`] — a card without the price table or phone the
+/// others carry is still a card, while a "see all" item (one link) covers
+/// too little of a card.
+fn record_similarity(features: &[u64], consensus: &[u64]) -> f32 {
+    let similarity = jaccard(features, consensus);
+    if similarity >= MIN_SIMILARITY || features.is_empty() || consensus.is_empty() {
+        return similarity;
+    }
+    let shared = crate::records::outline::intersection_size(features, consensus) as f32;
+    let inside = shared / features.len() as f32;
+    let coverage = shared / consensus.len() as f32;
+    if inside >= MIN_INSIDE && coverage >= MIN_COVERAGE {
+        coverage.max(MIN_SIMILARITY)
+    } else {
+        similarity
+    }
+}
+
+/// Share of a slimmer record's structure that must lie in the consensus.
+const MIN_INSIDE: f32 = 0.9;
+/// Share of the consensus a slimmer record must cover.
+const MIN_COVERAGE: f32 = 0.35;
 
 fn record_weight(outline: &Outline<'_>, index: usize) -> f32 {
     let node = &outline.nodes[index];
@@ -505,7 +546,7 @@ fn complete(outline: &Outline<'_>, cluster: &mut Cluster) {
             continue;
         }
         let features = outline.path_features(candidate, FEATURE_DEPTH);
-        let similarity = jaccard(&features, &cluster.consensus);
+        let similarity = record_similarity(&features, &cluster.consensus);
         if similarity >= MIN_SIMILARITY {
             added.push(Record {
                 index: candidate,
@@ -615,11 +656,18 @@ mod tests {
     #[test]
     fn consensus_is_the_majority_and_jaccard_is_symmetric() {
         let features = vec![vec![1, 2, 3], vec![1, 2, 4], vec![1, 5, 6]];
-        assert_eq!(consensus(&features), vec![1, 2]);
-        assert_eq!(consensus(&[vec![1, 2], vec![2, 3]]), vec![2]);
+        assert_eq!(consensus(&features, &[1.0, 1.0, 1.0]), vec![1, 2]);
+        assert_eq!(consensus(&[vec![1, 2], vec![2, 3]], &[1.0, 1.0]), vec![2]);
+        // The heavier members decide.
+        assert_eq!(consensus(&features, &[1.0, 0.2, 3.0]), vec![1, 5, 6]);
         assert_eq!(jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
         assert_eq!(jaccard(&[2, 3, 4], &[1, 2, 3]), 0.5);
         assert_eq!(intersection_size(&[1, 2, 3], &[3]), 1);
         assert_eq!(jaccard(&[], &[]), 1.0);
+        // A slim card inside the consensus fits; one link does not.
+        let consensus: Vec<u64> = (1..=10).collect();
+        assert_eq!(record_similarity(&[1, 2, 3, 4], &consensus), MIN_SIMILARITY);
+        assert!(record_similarity(&[1, 2], &consensus) < MIN_SIMILARITY);
+        assert!(record_similarity(&[1, 2, 3, 4, 11, 12], &consensus) < MIN_SIMILARITY);
     }
 }

@@ -88,6 +88,7 @@ pub(crate) fn cards_from_items(items: Vec<JsonLdItem>, generic_cards: &[Card]) -
                     location_text: None,
                     contact_hrefs: Vec::new(),
                     node: None,
+                    fields: Vec::new(),
                 },
             }
         })

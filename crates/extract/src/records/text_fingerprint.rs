@@ -76,56 +76,137 @@ pub fn text_fingerprint(text: &str) -> u64 {
         })
 }
 
-/// The weighted features of a folded text. Words weigh [`WORD_WEIGHT`]. A run of number tokens (`+43 664 016 7434`,
-/// `2025-02-11`, `350`) is read as a whole: seven or more digits that are
-/// not a date are a phone number, one feature of [`PHONE_WEIGHT`] (the
-/// number an ad is reposted with); a date (`2025-02-11`, `11.02.2025`) or
-/// time (`21:30`) is left out, since a repost changes it; any other number
-/// (a price, an age) weighs [`NUMBER_WEIGHT`].
+/// The weighted features of a folded text. Words weigh [`WORD_WEIGHT`],
+/// except what a repost changes: words of the date vocabulary ("today",
+/// "вчера", "ago", month and weekday names) are left out, and tokens of
+/// letters and digits ("member6912", "id4821") weigh [`NUMBER_WEIGHT`]. A
+/// run of number tokens (`+43 664 016 7434`, `16/12/2024 19:03`, `350`) is
+/// read as a whole: full dates (`16/12/2024`, `2024-12-16`; a two-digit
+/// year only when the run is nothing else) and times (`19:03`) are left
+/// out; what remains, when it has seven digits or more, is a phone number,
+/// one feature of [`PHONE_WEIGHT`] (the number an ad is reposted with);
+/// any other number (a price, an age) weighs [`NUMBER_WEIGHT`].
 fn features(folded: &str) -> Vec<(u64, i32)> {
-    let tokens: Vec<&str> = folded
-        .split(|character: char| !crate::is_word_character(character))
-        .filter(|token| !token.is_empty())
-        .collect();
-    let is_number = |token: &str| token.bytes().all(|byte| byte.is_ascii_digit());
-    let mut features = Vec::with_capacity(tokens.len() * 2);
+    let tokens = tokens(folded);
+    let date_words = crate::dates::date_words();
+    let mut features = Vec::with_capacity(tokens.len());
     let mut index = 0;
     while index < tokens.len() {
-        if !is_number(tokens[index]) {
-            features.push((stable_hash(tokens[index].as_bytes()), WORD_WEIGHT));
+        let token = &tokens[index];
+        if !token.is_number {
+            let has_digit = token.text.bytes().any(|byte| byte.is_ascii_digit());
+            if has_digit {
+                features.push((stable_hash(token.text.as_bytes()), NUMBER_WEIGHT));
+            } else if !date_words.contains(token.text) {
+                features.push((stable_hash(token.text.as_bytes()), WORD_WEIGHT));
+            }
             index += 1;
             continue;
         }
         let run_end = tokens[index..]
             .iter()
-            .position(|token| !is_number(token))
+            .position(|token| !token.is_number)
             .map_or(tokens.len(), |offset| index + offset);
-        let run = &tokens[index..run_end];
-        let digits: usize = run.iter().map(|token| token.len()).sum();
-        if is_date_or_time(run) {
-            // Left out: a repost changes it.
-        } else if digits >= 7 {
-            let joined: String = run.concat();
-            features.push((stable_hash(joined.as_bytes()), PHONE_WEIGHT));
-        } else {
-            for token in run {
-                features.push((stable_hash(token.as_bytes()), NUMBER_WEIGHT));
-            }
-        }
+        number_run_features(&tokens[index..run_end], &mut features);
         index = run_end;
     }
     features
 }
 
-/// `2025 02 11`, `11 02 2025`, `11 2 25` (a date cut into tokens) or `21 30`
-/// (a time).
-fn is_date_or_time(run: &[&str]) -> bool {
-    let lengths: Vec<usize> = run.iter().map(|token| token.len()).collect();
-    match lengths.as_slice() {
-        [4, 1..=2, 1..=2] | [1..=2, 1..=2, 4] | [1..=2, 1..=2, 2] => true,
-        [1..=2, 2] => run[1].parse::<u32>().is_ok_and(|minutes| minutes < 60),
-        _ => false,
+/// A token of a folded text: a maximal run of word characters, and the
+/// non-word characters before it.
+struct FingerprintToken<'text> {
+    text: &'text str,
+    /// The separator before the token, spaces trimmed (`/`, `:`, `.`).
+    separator: &'text str,
+    is_number: bool,
+}
+
+fn tokens(folded: &str) -> Vec<FingerprintToken<'_>> {
+    let mut tokens = Vec::new();
+    let mut rest = folded;
+    while !rest.is_empty() {
+        let word_start = rest
+            .char_indices()
+            .find(|(_, character)| crate::is_word_character(*character))
+            .map_or(rest.len(), |(position, _)| position);
+        let separator = rest[..word_start].trim();
+        rest = &rest[word_start..];
+        if rest.is_empty() {
+            break;
+        }
+        let word_end = rest
+            .char_indices()
+            .find(|(_, character)| !crate::is_word_character(*character))
+            .map_or(rest.len(), |(position, _)| position);
+        let text = &rest[..word_end];
+        tokens.push(FingerprintToken {
+            text,
+            separator,
+            is_number: text.bytes().all(|byte| byte.is_ascii_digit()),
+        });
+        rest = &rest[word_end..];
     }
+    tokens
+}
+
+/// The features of one run of number tokens; see [`features`].
+fn number_run_features(run: &[FingerprintToken<'_>], features: &mut Vec<(u64, i32)>) {
+    let mut rest: Vec<&str> = Vec::with_capacity(run.len());
+    let mut index = 0;
+    while index < run.len() {
+        if index + 2 < run.len() && is_date(&run[index..index + 3], run.len() == 3) {
+            index += 3;
+            continue;
+        }
+        if index + 1 < run.len() && is_time(&run[index..index + 2]) {
+            index += 2;
+            continue;
+        }
+        rest.push(run[index].text);
+        index += 1;
+    }
+    let digits: usize = rest.iter().map(|token| token.len()).sum();
+    if digits >= 7 {
+        let joined: String = rest.concat();
+        features.push((stable_hash(joined.as_bytes()), PHONE_WEIGHT));
+    } else {
+        for token in rest {
+            features.push((stable_hash(token.as_bytes()), NUMBER_WEIGHT));
+        }
+    }
+}
+
+/// Three numbers joined by one date sign (`.`, `/`, `-`) in a date's
+/// shape: a real day and month with a four-digit year in either order, or,
+/// when the run is only these three, a two-digit year too.
+fn is_date(tokens: &[FingerprintToken<'_>], whole_run: bool) -> bool {
+    let sign = tokens[1].separator;
+    if !matches!(sign, "." | "/" | "-") || tokens[2].separator != sign {
+        return false;
+    }
+    let value = |token: &FingerprintToken<'_>| token.text.parse::<u32>().unwrap_or(0);
+    let day =
+        |token: &FingerprintToken<'_>| token.text.len() <= 2 && (1..=31).contains(&value(token));
+    let month =
+        |token: &FingerprintToken<'_>| token.text.len() <= 2 && (1..=12).contains(&value(token));
+    let year = |token: &FingerprintToken<'_>| {
+        (token.text.len() == 4 && (1900..=2099).contains(&value(token)))
+            || (whole_run && token.text.len() == 2)
+    };
+    let [first, second, third] = [&tokens[0], &tokens[1], &tokens[2]];
+    (year(third) && ((day(first) && month(second)) || (month(first) && day(second))))
+        || (first.text.len() == 4 && year(first) && month(second) && day(third))
+}
+
+/// Two numbers joined by `:` in a time's shape (`19:03`).
+fn is_time(tokens: &[FingerprintToken<'_>]) -> bool {
+    let value = |token: &FingerprintToken<'_>| token.text.parse::<u32>().unwrap_or(99);
+    tokens[1].separator == ":"
+        && tokens[0].text.len() <= 2
+        && tokens[1].text.len() == 2
+        && value(&tokens[0]) <= 24
+        && value(&tokens[1]) < 60
 }
 
 /// `crate::fold(text)` up to whitespace, faster: runs of ASCII are

@@ -1,61 +1,83 @@
 //! Reposts under new ids: ads whose text fingerprints lie within
 //! [`REPOST_HAMMING_THRESHOLD`] bits of each other are one ad.
 //!
-//! Comparing every pair is quadratic (a site of 50,000 ads has over a
-//! billion pairs). By the pigeonhole principle, two 64-bit fingerprints at
-//! most `k` bits apart agree exactly on at least one of `k + 1` disjoint
-//! bands, so the ads are bucketed by each band's bits and only ads sharing
-//! a bucket are compared. With `k = 8`, nine bands of seven or eight bits:
-//! the comparisons are about a hundredth of all pairs per band, and no
-//! pair within the threshold is missed. Pairs are joined with union-find,
-//! so a chain of small edits stays one ad.
+//! Groups are formed leader-first, in the order the ads were seen: an ad
+//! joins the group of the nearest earlier group leader within the
+//! threshold, or leads a new group. Joining a leader rather than any
+//! member keeps chains out (A near B near C does not make A and C one
+//! ad when they are far apart), which matters on sites whose ads are
+//! written from one phrase book.
+//!
+//! Comparing every ad with every leader is quadratic (a site of 50,000
+//! ads). By the pigeonhole principle, two 64-bit fingerprints at most `k`
+//! bits apart agree exactly on at least one of `k + 1` disjoint bands, so
+//! leaders are bucketed by each band's bits and an ad is compared only with
+//! the leaders sharing one of its buckets; with `k = 8`, nine bands of
+//! seven or eight bits, no leader within the threshold is missed.
+//!
+//! A repost keeps its contact: two ads whose contact pseudonyms differ are
+//! two advertisers using the same boilerplate, however close their words
+//! (agencies and phrase books make such texts common), so an ad joins only
+//! a leader with the same set of contacts (or both none).
 
 use std::collections::HashMap;
 
+use crate::page::AdSignals;
 use crate::records::{fingerprint_distance, REPOST_HAMMING_THRESHOLD};
 
-/// For each fingerprint, the index of the first fingerprint of its group
-/// (itself when it starts one). A fingerprint of 0 (a card without words)
-/// is never grouped.
-pub(crate) fn repost_groups(fingerprints: &[u64]) -> Vec<usize> {
-    let mut parents: Vec<usize> = (0..fingerprints.len()).collect();
+/// For each ad, the index of the first ad of its group (itself when it
+/// leads one): ads that are reposts of one another, by text fingerprint
+/// within [`REPOST_HAMMING_THRESHOLD`] and the same contacts. An ad whose
+/// fingerprint is 0 (a card without words) is never grouped.
+pub fn repost_groups(ads: &[&AdSignals]) -> Vec<usize> {
+    let fingerprints: Vec<u64> = ads.iter().map(|ad| ad.text_fingerprint).collect();
+    groups_by_fingerprint(&fingerprints, |leader, ad| {
+        ads[leader].contacts == ads[ad].contacts
+    })
+}
+
+/// Leader-first groups by fingerprint, joining a leader only when
+/// `compatible(leader, ad)`.
+fn groups_by_fingerprint(
+    fingerprints: &[u64],
+    compatible: impl Fn(usize, usize) -> bool,
+) -> Vec<usize> {
     let bands = REPOST_HAMMING_THRESHOLD as usize + 1;
-    let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
-    for band in 0..bands {
-        buckets.clear();
-        let (shift, width) = band_bits(band, bands);
-        let mask = if width >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << width) - 1
-        };
-        for (index, &fingerprint) in fingerprints.iter().enumerate() {
-            if fingerprint == 0 {
-                continue;
-            }
-            buckets
-                .entry((band, (fingerprint >> shift) & mask))
-                .or_default()
-                .push(index);
+    let band_keys = |fingerprint: u64| {
+        (0..bands).map(move |band| {
+            let (shift, width) = band_bits(band, bands);
+            let mask = (1u64 << width) - 1;
+            (band, (fingerprint >> shift) & mask)
+        })
+    };
+    let mut leaders_by_band: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    let mut groups = Vec::with_capacity(fingerprints.len());
+    for (index, &fingerprint) in fingerprints.iter().enumerate() {
+        if fingerprint == 0 {
+            groups.push(index);
+            continue;
         }
-        for members in buckets.values() {
-            for (position, &first) in members.iter().enumerate() {
-                for &second in &members[position + 1..] {
-                    if find(&mut parents, first) == find(&mut parents, second) {
-                        continue;
-                    }
-                    if fingerprint_distance(fingerprints[first], fingerprints[second])
-                        <= REPOST_HAMMING_THRESHOLD
-                    {
-                        union(&mut parents, first, second);
-                    }
+        let mut nearest: Option<(u32, usize)> = None;
+        for key in band_keys(fingerprint) {
+            for &leader in leaders_by_band.get(&key).map_or(&[][..], Vec::as_slice) {
+                let distance = fingerprint_distance(fingerprints[leader], fingerprint);
+                let better = nearest.is_none_or(|best| (distance, leader) < best);
+                if distance <= REPOST_HAMMING_THRESHOLD && better && compatible(leader, index) {
+                    nearest = Some((distance, leader));
+                }
+            }
+        }
+        match nearest {
+            Some((_, leader)) => groups.push(leader),
+            None => {
+                groups.push(index);
+                for key in band_keys(fingerprint) {
+                    leaders_by_band.entry(key).or_default().push(index);
                 }
             }
         }
     }
-    (0..fingerprints.len())
-        .map(|index| find(&mut parents, index))
-        .collect()
+    groups
 }
 
 /// The first bit and the width of `band` of `bands` covering 64 bits.
@@ -65,53 +87,34 @@ fn band_bits(band: usize, bands: usize) -> (u32, u32) {
     (start as u32, (end - start) as u32)
 }
 
-fn find(parents: &mut [usize], index: usize) -> usize {
-    let mut root = index;
-    while parents[root] != root {
-        root = parents[root];
-    }
-    let mut current = index;
-    while parents[current] != root {
-        let next = parents[current];
-        parents[current] = root;
-        current = next;
-    }
-    root
-}
-
-/// Joins two groups under the smaller root, so a group is named by its
-/// first member.
-fn union(parents: &mut [usize], first: usize, second: usize) {
-    let (first_root, second_root) = (find(parents, first), find(parents, second));
-    let (low, high) = (first_root.min(second_root), first_root.max(second_root));
-    parents[high] = low;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Brute force over every pair, for comparison.
-    fn groups_by_every_pair(fingerprints: &[u64]) -> Vec<usize> {
-        let mut parents: Vec<usize> = (0..fingerprints.len()).collect();
-        for first in 0..fingerprints.len() {
-            for second in first + 1..fingerprints.len() {
-                if fingerprints[first] != 0
-                    && fingerprints[second] != 0
-                    && fingerprint_distance(fingerprints[first], fingerprints[second])
-                        <= REPOST_HAMMING_THRESHOLD
-                {
-                    union(&mut parents, first, second);
-                }
+    /// The same grouping by scanning every earlier leader.
+    fn groups_by_every_leader(fingerprints: &[u64]) -> Vec<usize> {
+        let mut groups: Vec<usize> = Vec::new();
+        for (index, &fingerprint) in fingerprints.iter().enumerate() {
+            let nearest = (0..index)
+                .filter(|&leader| groups[leader] == leader && fingerprints[leader] != 0)
+                .map(|leader| {
+                    (
+                        fingerprint_distance(fingerprints[leader], fingerprint),
+                        leader,
+                    )
+                })
+                .filter(|(distance, _)| *distance <= REPOST_HAMMING_THRESHOLD)
+                .min();
+            match nearest {
+                Some((_, leader)) if fingerprint != 0 => groups.push(leader),
+                _ => groups.push(index),
             }
         }
-        (0..fingerprints.len())
-            .map(|index| find(&mut parents, index))
-            .collect()
+        groups
     }
 
     #[test]
-    fn bands_find_every_pair_within_the_threshold() {
+    fn bands_find_the_nearest_leader_within_the_threshold() {
         // Random fingerprints, and near copies at every distance up to 12.
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {
@@ -124,21 +127,28 @@ mod tests {
         for _ in 0..300 {
             let base = next();
             fingerprints.push(base);
-            let flips = (next() % 13) as u32;
-            let mut copy = base;
-            for _ in 0..flips {
-                copy ^= 1 << (next() % 64);
+            for _ in 0..2 {
+                let flips = (next() % 13) as u32;
+                let mut copy = base;
+                for _ in 0..flips {
+                    copy ^= 1 << (next() % 64);
+                }
+                fingerprints.push(copy);
             }
-            fingerprints.push(copy);
         }
         fingerprints.push(0);
         fingerprints.push(0);
+        let always = |_: usize, _: usize| true;
         assert_eq!(
-            repost_groups(&fingerprints),
-            groups_by_every_pair(&fingerprints)
+            groups_by_fingerprint(&fingerprints, always),
+            groups_by_every_leader(&fingerprints)
         );
-        let groups = repost_groups(&[5, 0, 0, 5 ^ 0xff, 5 ^ (0x1ff << 20)]);
+        // No chains: the last is 9 bits from the leader though 1 from the second.
+        let groups = groups_by_fingerprint(&[5, 0, 0, 5 ^ 0xff, 5 ^ 0x1ff], always);
         assert_eq!(groups, vec![0, 1, 2, 0, 4]);
+        // An incompatible leader is not joined.
+        let groups = groups_by_fingerprint(&[5, 5, 5], |leader, ad| leader + ad != 1);
+        assert_eq!(groups, vec![0, 1, 0]);
     }
 
     #[test]
