@@ -80,6 +80,13 @@ const CUES: &[(SiteCategory, Reach, &str)] = &[
     (Classifieds, Chrome, "ilan panosu"),
     (Classifieds, Chrome, "seri ilanlar"),
     (Classifieds, Chrome, "cars"),
+    (Classifieds, Chrome, "jobs"),
+    (Classifieds, Chrome, "emploi"),
+    (Classifieds, Chrome, "empleo"),
+    (Classifieds, Chrome, "lavoro"),
+    (Classifieds, Chrome, "работа"),
+    (Classifieds, Chrome, "робота"),
+    (Classifieds, Chrome, "praca"),
     (Classifieds, Chrome, "furniture"),
     (Classifieds, Chrome, "real estate"),
     (Classifieds, Chrome, "autos"),
@@ -299,6 +306,9 @@ impl CategoryEvidence {
     }
 }
 
+/// Share of ads linking a social profile that any site may have.
+const SOCIAL_SHARE_FLOOR: f32 = 0.5;
+
 /// The score "other" gets: a category must show more than this.
 const OTHER_SCORE: f32 = 0.15;
 
@@ -311,7 +321,11 @@ pub(crate) fn predict_category(evidence: &CategoryEvidence) -> (SiteCategory, f3
             let cues = evidence.cue_pages.get(&category).copied().unwrap_or(0.0) / pages;
             let structure = match category {
                 SiteCategory::Aggregator => 1.5 * evidence.linking_elsewhere,
-                SiteCategory::SocialProfiles => 0.8 * evidence.social_contacts,
+                // Many ads link a profile somewhere; a site of profiles is
+                // one where most do.
+                SiteCategory::SocialProfiles => {
+                    (evidence.social_contacts - SOCIAL_SHARE_FLOOR).max(0.0) * 2.0
+                }
                 SiteCategory::Club => {
                     // Every ad in one place: one venue.
                     if evidence.distinct_places == 1 && evidence.ads_with_place >= 5 {
@@ -394,7 +408,7 @@ mod tests {
         );
         check("Forenregeln", "clubbing", &[]);
         check("", "I like cars and furniture", &[]);
-        check("Cars · Furniture · Jobs", "", &[(Classifieds, 2)]);
+        check("Cars · Furniture · Jobs", "", &[(Classifieds, 3)]);
         check(
             "Масаж у Києві",
             "2 300 підписників",

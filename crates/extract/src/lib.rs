@@ -45,8 +45,9 @@ pub use page::{
 pub use places::{find_place, gazetteer_size, place_by_key, scope_class, Place, ScopeClass};
 pub use prices::{find_prices, Currency, Price, PriceUnit};
 pub use site::{
-    aggregate_site, link_contacts_across_sites, repost_groups, ContactFootprint, CrossSiteContact,
-    CrossSiteContacts, ForeignOrigin, PreviousRun, PriceStatistics, RecencyShares, SiteIndicators,
+    ads_by_key, aggregate_site, link_contacts_across_sites, repost_groups, ContactFootprint,
+    CrossSiteContact, CrossSiteContacts, ForeignOrigin, PreviousRun, PriceStatistics,
+    RecencyShares, SiteIndicators,
 };
 
 pub use decode::{decode_html, decode_html_with_tld_hint, CharsetSource, Decoded, PRESCAN_BYTES};

@@ -159,7 +159,19 @@ pub fn find_prices(text: &str, language: Option<&str>) -> Vec<Price> {
         let usable = |mark: &CurrencyMark| {
             !currency_used[mark.start] && accepts(mark, amount.minor, language)
         };
-        let after = currency_at(text, &tokens, amount.end).filter(usable);
+        // A currency set apart from this amount but touching the next
+        // number is that number's: "01/01/2025 £1,300" is £1,300.
+        let belongs_to_next = |mark: &CurrencyMark| {
+            tokens
+                .get(mark.start)
+                .is_some_and(|token| token.space_before)
+                && tokens
+                    .get(mark.end)
+                    .is_some_and(|next| next.kind == TokenKind::Number && !next.space_before)
+        };
+        let after = currency_at(text, &tokens, amount.end)
+            .filter(usable)
+            .filter(|mark| !belongs_to_next(mark));
         let before = amount
             .start
             .checked_sub(1)

@@ -176,7 +176,8 @@ pub(crate) fn find_cards_in(
         .filter(|element| element.value().name() == "script");
     let json_ld_items = json_ld::item_list(scripts, &base);
     if !json_ld_items.is_empty() {
-        let (cards, confidence) = json_ld::cards_from_items(json_ld_items, &generic_cards);
+        let (mut cards, confidence) = json_ld::cards_from_items(json_ld_items, &generic_cards);
+        locate_item_cards(outline, &base, &mut cards);
         return card_set(ExtractionMethod::JsonLd, confidence, cards, warnings);
     }
     match detected {
@@ -187,6 +188,77 @@ pub(crate) fn find_cards_in(
             warnings,
         ),
         _ => card_set(ExtractionMethod::None, 0.0, Vec::new(), warnings),
+    }
+}
+
+/// Most links a JSON-LD item's card may hold: more, and it is a list.
+const MAX_LINKS_PER_ITEM_CARD: u32 = 6;
+
+/// Gives JSON-LD cards the generic finder did not see (a page of one ad is
+/// no repeated structure) their element on the page: the largest ancestor
+/// of a link to the item that holds no other item's link, is no page
+/// furniture and holds at most [`MAX_LINKS_PER_ITEM_CARD`] links. Their
+/// text and contacts are then the card's, not just the item's name.
+fn locate_item_cards(outline: &outline::Outline<'_>, base: &Url, cards: &mut [Card]) {
+    if cards
+        .iter()
+        .all(|card| card.node.is_some() || card.link.is_none())
+    {
+        return;
+    }
+    let item_of: HashMap<&str, usize> = cards
+        .iter()
+        .enumerate()
+        .filter_map(|(item, card)| card.link.as_ref().map(|link| (link.as_str(), item)))
+        .collect();
+    // (outline index, item) of every anchor linking to an item, in order.
+    let item_anchors: Vec<(usize, usize)> = outline
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, node)| node.is_link)
+        .filter_map(|(index, node)| {
+            let url = resolve(base, node.element.value().attr("href")?)?;
+            item_of.get(url.as_str()).map(|&item| (index, item))
+        })
+        .collect();
+    let holds_other_item = |index: usize, item: usize| {
+        let end = outline.nodes[index].subtree_end;
+        let first = item_anchors.partition_point(|&(anchor, _)| anchor < index);
+        item_anchors[first..]
+            .iter()
+            .take_while(|&&(anchor, _)| anchor < end)
+            .any(|&(_, other)| other != item)
+    };
+    for (item, card) in cards.iter_mut().enumerate() {
+        if card.node.is_some() {
+            continue;
+        }
+        let Some(&(anchor, _)) = item_anchors.iter().find(|&&(_, other)| other == item) else {
+            continue;
+        };
+        let mut current = anchor;
+        while let Some(parent) = outline.nodes[current].parent {
+            let node = &outline.nodes[parent];
+            if node.furniture
+                || node.links > MAX_LINKS_PER_ITEM_CARD
+                || holds_other_item(parent, item)
+            {
+                break;
+            }
+            current = parent;
+        }
+        let element = outline.nodes[current].element;
+        let located = card_from_parts(
+            element,
+            element_hrefs(element, base),
+            card.link.clone(),
+            CardFields::default(),
+        );
+        *card = Card {
+            ad_key: card.ad_key.clone(),
+            ..located
+        };
     }
 }
 
@@ -203,21 +275,30 @@ pub(crate) fn base_url_in(outline: &outline::Outline<'_>, page_url: &Url) -> Url
         .unwrap_or_else(|| page_url.clone())
 }
 
-/// De-duplicates by key, keeping the first card of each ad.
+/// De-duplicates by key, keeping each ad at its first place on the page
+/// but with the fullest of its copies (a promoted strip often shows only
+/// the title of an ad whose full card follows).
 fn card_set(
     method: ExtractionMethod,
     confidence: f32,
     cards: Vec<Card>,
     warnings: Vec<String>,
 ) -> CardSet {
-    let mut seen: HashMap<AdKey, ()> = HashMap::with_capacity(cards.len());
-    let mut distinct = Vec::with_capacity(cards.len());
+    let mut positions: HashMap<AdKey, usize> = HashMap::with_capacity(cards.len());
+    let mut distinct: Vec<Card> = Vec::with_capacity(cards.len());
     let mut repeated_cards = 0;
     for card in cards {
-        if seen.insert(card.ad_key.clone(), ()).is_some() {
-            repeated_cards += 1;
-        } else {
-            distinct.push(card);
+        match positions.get(&card.ad_key) {
+            Some(&position) => {
+                repeated_cards += 1;
+                if card.text.len() > distinct[position].text.len() {
+                    distinct[position] = card;
+                }
+            }
+            None => {
+                positions.insert(card.ad_key.clone(), distinct.len());
+                distinct.push(card);
+            }
         }
     }
     let confidence = if distinct.is_empty() {

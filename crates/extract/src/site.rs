@@ -13,7 +13,7 @@
 mod contacts;
 mod dedupe;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cartograph_config::{SiteCategory, SiteSpec};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -195,8 +195,8 @@ pub fn aggregate_site<'a>(
         category_hint: site.category_hint,
         ..SiteIndicators::default()
     };
-    let mut ads: Vec<&AdSignals> = Vec::new();
-    let mut seen_keys: HashSet<&AdKey> = HashSet::new();
+    let mut ads: Vec<AdSignals> = Vec::new();
+    let mut position_of_key: HashMap<&AdKey, usize> = HashMap::new();
     let mut counters: Vec<u64> = Vec::new();
     let mut evidence = CategoryEvidence::default();
     let mut cards_on_pages = 0usize;
@@ -224,11 +224,7 @@ pub fn aggregate_site<'a>(
                 indicators.template_fingerprint = page.template_fingerprint.clone();
             }
         }
-        for ad in &page.ads {
-            if seen_keys.insert(&ad.ad_key) {
-                ads.push(ad);
-            }
-        }
+        add_page_ads(&mut ads, &mut position_of_key, &page.ads);
     }
     indicators.mean_confidence = if pages_with_cards > 0 {
         confidence_sum / pages_with_cards as f32
@@ -240,7 +236,8 @@ pub fn aggregate_site<'a>(
 
     // Reposts: groups of ads by fingerprint; each group counts once, with
     // its first ad's signals and every member's contacts.
-    let groups = dedupe::repost_groups(&ads);
+    let ad_refs: Vec<&AdSignals> = ads.iter().collect();
+    let groups = dedupe::repost_groups(&ad_refs);
     let distinct: Vec<usize> = (0..ads.len())
         .filter(|&index| groups[index] == index)
         .collect();
@@ -248,14 +245,14 @@ pub fn aggregate_site<'a>(
     indicators.reposts_merged = ads.len() - distinct.len();
 
     if let Some(previous) = previous {
-        let new = seen_keys
-            .iter()
+        let new = position_of_key
+            .keys()
             .filter(|key| !previous.ad_keys.contains(**key))
             .count();
         let disappeared = previous
             .ad_keys
             .iter()
-            .filter(|key| !seen_keys.contains(key))
+            .filter(|key| !position_of_key.contains_key(key))
             .count();
         indicators.new_ads = Some(new);
         indicators.disappeared_ads = Some(disappeared);
@@ -267,9 +264,15 @@ pub fn aggregate_site<'a>(
     }
 
     let home = site.country.as_str();
-    let mut places: HashMap<&str, Option<Place>> = HashMap::new();
-    let mut place_of =
-        |key: &'a str| -> Option<Place> { *places.entry(key).or_insert_with(|| place_by_key(key)) };
+    let mut places: HashMap<String, Option<Place>> = HashMap::new();
+    let mut place_of = |key: &str| -> Option<Place> {
+        if let Some(place) = places.get(key) {
+            return *place;
+        }
+        let place = place_by_key(key);
+        places.insert(key.to_owned(), place);
+        place
+    };
     let share = |count: usize| -> f64 {
         if distinct.is_empty() {
             0.0
@@ -284,7 +287,7 @@ pub fn aggregate_site<'a>(
     let mut located: Vec<Place> = Vec::new();
     let (mut with_contact, mut obscured, mut abroad, mut social) = (0, 0, 0, 0);
     for &index in &distinct {
-        let ad = ads[index];
+        let ad = &ads[index];
         match ad.posted {
             Some(posted) => {
                 indicators.ads_with_date += 1;
@@ -380,7 +383,7 @@ pub fn aggregate_site<'a>(
     indicators.ads_with_contact_share = share(with_contact);
     indicators.obscured_contact_share = share(obscured);
 
-    let footprints = contacts::footprints(&ads, &groups, &mut place_of);
+    let footprints = contacts::footprints(&ad_refs, &groups, &mut place_of);
     indicators.distinct_contacts = footprints.len();
     indicators.max_ads_per_contact = footprints
         .iter()
@@ -423,6 +426,57 @@ pub fn aggregate_site<'a>(
         indicators.category_confidence = (confidence * 1000.0).round() / 1000.0;
     }
     indicators
+}
+
+/// The distinct ads of a run's pages, one per ad key in first-seen order;
+/// later copies of an ad (on another page, in a promoted block) fill in
+/// what the first lacked. What [`aggregate_site`] counts, before reposts
+/// are merged ([`repost_groups`]).
+pub fn ads_by_key<'a>(pages: impl IntoIterator<Item = &'a PageIndicators>) -> Vec<AdSignals> {
+    let mut ads = Vec::new();
+    let mut position_of_key = HashMap::new();
+    for page in pages {
+        add_page_ads(&mut ads, &mut position_of_key, &page.ads);
+    }
+    ads
+}
+
+fn add_page_ads<'a>(
+    ads: &mut Vec<AdSignals>,
+    position_of_key: &mut HashMap<&'a AdKey, usize>,
+    page_ads: &'a [AdSignals],
+) {
+    for ad in page_ads {
+        match position_of_key.get(&ad.ad_key) {
+            Some(&position) => fill_in(&mut ads[position], ad),
+            None => {
+                position_of_key.insert(&ad.ad_key, ads.len());
+                ads.push(ad.clone());
+            }
+        }
+    }
+}
+
+/// Completes `ad` with what another copy of it shows: a date, prices or a
+/// place it lacks, and every contact, kind and lexicon category.
+fn fill_in(ad: &mut AdSignals, other: &AdSignals) {
+    if ad.posted.is_none() {
+        ad.posted = other.posted;
+    }
+    if ad.prices.is_empty() {
+        ad.prices = other.prices.clone();
+    }
+    if ad.place.is_none() {
+        ad.place = other.place.clone();
+    }
+    if ad.language.is_none() {
+        ad.language = other.language.clone();
+        ad.language_source = other.language_source;
+    }
+    ad.lexicon.extend(other.lexicon.iter().copied());
+    ad.contact_kinds.extend(other.contact_kinds.iter().copied());
+    ad.contacts.extend(other.contacts.iter().cloned());
+    ad.obscured_contact |= other.obscured_contact;
 }
 
 /// The value given most often; the largest on a tie.

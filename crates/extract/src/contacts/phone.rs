@@ -508,7 +508,11 @@ fn resolve_look_alikes(atoms: &mut Vec<Atom>) {
                 let glued_to_next = atoms
                     .get(first + 1)
                     .is_some_and(|next| next.gap_before.characters == 0 && is_digit_atom(next));
-                if !glued_to_next {
+                // Two or more look-alike letters before digits are digits
+                // ("Ol 99 OO 28 85").
+                let group_before_digits =
+                    atoms[first].digits.len() >= 2 && atoms[first + 1..].iter().any(is_digit_atom);
+                if !glued_to_next && !group_before_digits {
                     atoms.remove(first);
                     if let Some(next) = atoms.get_mut(first) {
                         if first == 0 {
@@ -524,13 +528,12 @@ fn resolve_look_alikes(atoms: &mut Vec<Atom>) {
                 let glued_to_previous = last.gap_before.characters == 0
                     && atoms.len() >= 2
                     && is_digit_atom(&atoms[atoms.len() - 2]);
-                // A group of two or more letter Os after digits is zeros
-                // ("83 OO"); a lone letter may be a size or a grade.
-                let zeros_after_digits = last.digits.len() >= 2
-                    && last.digits.bytes().all(|digit| digit == b'0')
-                    && atoms.len() >= 2
-                    && is_digit_atom(&atoms[atoms.len() - 2]);
-                if !glued_to_previous && !zeros_after_digits {
+                // A group of two or more look-alike letters after digits
+                // is digits ("83 OO", "49 lO"); a lone letter may be a
+                // size or a grade.
+                let group_after_digits =
+                    last.digits.len() >= 2 && atoms[..atoms.len() - 1].iter().any(is_digit_atom);
+                if !glued_to_previous && !group_after_digits {
                     atoms.pop();
                     changed = true;
                 }
@@ -650,14 +653,15 @@ fn search_range(
         return;
     }
     // Stretches of 7–18 digits, longest first, leftmost first among equals.
-    // A stretch never starts or ends on a look-alike that is not glued to
-    // its digits, nor starts on a plus inside the range.
+    // A stretch never starts or ends on a single look-alike letter that is
+    // not glued to its digits, nor starts on a plus inside the range.
     let mut stretches: Vec<(usize, usize, usize)> = Vec::new();
     for from in start..end {
         if atoms[from].kind.is_plus() && from != 0 {
             continue;
         }
         if atoms[from].kind == AtomKind::LookAlike
+            && atoms[from].digits.len() < 2
             && atoms
                 .get(from + 1)
                 .is_none_or(|next| next.gap_before.characters != 0)
@@ -673,7 +677,7 @@ fn search_range(
             let last = &atoms[to - 1];
             let loose_last = last.kind == AtomKind::LookAlike
                 && last.gap_before.characters != 0
-                && !(last.digits.len() >= 2 && last.digits.bytes().all(|digit| digit == b'0'));
+                && last.digits.len() < 2;
             if digits >= MIN_DIGITS && !loose_last {
                 stretches.push((from, to, digits));
             }

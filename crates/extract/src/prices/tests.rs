@@ -106,6 +106,23 @@ fn units_before_after_and_behind_linkers() {
         ("60 min 150 €", None, vec![(15_000, Eur, Hour)]),
         ("30 min 80 €", None, vec![(8_000, Eur, Other)]),
         ("1 750 € la journée", Some("fr"), vec![(175_000, Eur, Day)]),
+        ("2 400 zł za dobę", Some("pl"), vec![(240_000, Pln, Day)]),
+        (
+            "01/01/2025 £1,300 per night",
+            Some("en"),
+            vec![(130_000, Gbp, Night)],
+        ),
+        ("1.200 € el día", Some("es"), vec![(120_000, Eur, Day)]),
+        (
+            "22.500 lei pentru 14 zile",
+            Some("ro"),
+            vec![(2_250_000, Ron, Days14)],
+        ),
+        (
+            "36.500 lei pentru 21 de zile",
+            Some("ro"),
+            vec![(3_650_000, Ron, Days21)],
+        ),
         // A posting time before the price is not what it buys.
         (
             "il y a 4 jours 470 € la nuit",

@@ -110,9 +110,9 @@ const CAPITALS_ONLY: [&str; 3] = ["try", "ron", "rub"];
 
 /// Words between a price and its period: "/ h", "per hour", "pro Stunde",
 /// "la heure", "за час", "pe oră", "za godzinę", "for 7 days", "на 14 дней".
-const LINKER_WORDS: [&str; 24] = [
-    "per", "pro", "je", "par", "la", "l", "a", "al", "all", "alla", "for", "für", "pour", "por",
-    "za", "на", "за", "pe", "na", "de", "the", "each", "um", "o",
+const LINKER_WORDS: [&str; 26] = [
+    "per", "pro", "je", "par", "la", "l", "a", "al", "el", "all", "alla", "for", "für", "pour",
+    "por", "pentru", "za", "на", "за", "pe", "na", "de", "the", "each", "um", "o",
 ];
 
 const PERIOD_WORDS: [(PeriodKind, &[&str]); 5] = [
@@ -209,6 +209,9 @@ const PERIOD_WORDS: [(PeriodKind, &[&str]); 5] = [
             "jours",
             "journée",
             "journées",
+            "doba",
+            "dobę",
+            "doby",
             "día",
             "días",
             "giorno",
@@ -459,13 +462,23 @@ pub(crate) fn period_at(tokens: &[Token], index: usize) -> Option<Period> {
         TokenKind::Word => *lookups.quantities.get(&token.text)?,
         _ => return None,
     };
-    let unit = tokens.get(index + 1)?;
+    // Romanian puts "de" between a number from 20 up and its noun ("21 de
+    // zile").
+    let unit_index = if tokens
+        .get(index + 1)
+        .is_some_and(|token| token.is_word("de"))
+    {
+        index + 2
+    } else {
+        index + 1
+    };
+    let unit = tokens.get(unit_index)?;
     let &kind = lookups
         .periods
         .get(&unit.text)
         .filter(|_| unit.kind == TokenKind::Word)?;
     // A dot after an abbreviation ("Std.", "godz.") is part of the phrase.
-    let mut end = index + 2;
+    let mut end = unit_index + 1;
     if tokens
         .get(end)
         .is_some_and(|next| next.is_symbol('.') && !next.space_before)

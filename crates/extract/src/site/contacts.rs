@@ -32,10 +32,10 @@ pub struct ContactFootprint {
 /// The footprint of every contact of a site's ads, sorted by pseudonym.
 /// `groups[i]` is the repost group of `ads[i]`; `place_of` resolves a
 /// place key.
-pub(super) fn footprints<'a>(
-    ads: &[&'a AdSignals],
+pub(super) fn footprints(
+    ads: &[&AdSignals],
     groups: &[usize],
-    place_of: &mut impl FnMut(&'a str) -> Option<Place>,
+    place_of: &mut impl FnMut(&str) -> Option<Place>,
 ) -> Vec<ContactFootprint> {
     let mut by_contact: BTreeMap<
         &ContactPseudonym,
