@@ -99,7 +99,17 @@ fn exercise(text: &str, region: &str) {
     let _ = find_tracking_ids(text);
 }
 
+/// Cases per property: `CARTOGRAPH_FUZZ_CASES` when CI sets it.
+fn fuzz_cases() -> u32 {
+    std::env::var("CARTOGRAPH_FUZZ_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(256)
+}
+
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases()))]
+
     #[test]
     fn arbitrary_strings_never_panic(text in any::<String>(), region in "[A-Za-z]{0,3}") {
         exercise(&text, &region);

@@ -1,17 +1,22 @@
 //! Hostile input is survived: arbitrary bytes, mutated fixture and farm
-//! pages, absurd nesting and width go through decoding, parsing, the card
-//! finder (with and without a profile), next-page detection and both
-//! fingerprints without a panic, and what comes out keeps its invariants.
+//! pages (every template), absurd nesting, width, formatting and
+//! attributes go through the whole `extract_page` (decoding, preparation,
+//! parsing, cards, every signal) and the lower-level finders without a
+//! panic, and what comes out keeps its invariants.
+//!
+//! The number of generated cases is `CARTOGRAPH_FUZZ_CASES` (default 64 per
+//! property), so CI can run a longer, still bounded, campaign.
 
 use std::path::Path;
 use std::sync::OnceLock;
 
-use cartograph_config::ExtractionProfile;
+use cartograph_config::{ExtractionProfile, SiteSpec};
 use cartograph_extract::{
-    decode_html, find_cards, find_next_page, template_fingerprint, text_fingerprint, CardSet,
-    ExtractionMethod,
+    aggregate_site, decode_html, extract_page, find_cards, find_next_page, template_fingerprint,
+    text_fingerprint, CardSet, ExtractionContext, ExtractionMethod, LexiconSet, LinkageKey,
+    PageIndicators,
 };
-use cartograph_farm::{Farm, FarmSpec};
+use cartograph_farm::{Farm, FarmSpec, SHOWCASE_SITES};
 use proptest::prelude::*;
 use url::Url;
 
@@ -56,6 +61,31 @@ fn check_invariants(card_set: &CardSet) {
     }
 }
 
+/// A whitelist entry, with or without a profile.
+fn site(with_profile: bool) -> SiteSpec {
+    let profile = if with_profile {
+        "[site.profile]\nad = \"article, tr, li\"\nlink = \"a\"\ndate = \"time, .posted\"\nprice = \".price\"\nlocation = \".city\"\nnext = \"a[rel=next]\"\n"
+    } else {
+        ""
+    };
+    let text = format!(
+        "[crawler]\nuser_agent = \"cartograph-test\"\ncontact = \"mailto:unit@example.org\"\n\
+         [[site]]\nid = \"hostile\"\nname = \"Hostile\"\ncountry = \"AT\"\nlanguage_hint = \"de\"\n\
+         seeds = [\"http://hostile.example.test/list/\"]\nlisting = [\"http://hostile.example.test/*\"]\n{profile}"
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    cartograph_config::parse(&text, Path::new("hostile.toml"), today)
+        .unwrap()
+        .config
+        .sites
+        .remove(0)
+}
+
+fn lexicons() -> &'static LexiconSet {
+    static LEXICONS: OnceLock<LexiconSet> = OnceLock::new();
+    LEXICONS.get_or_init(LexiconSet::built_in)
+}
+
 /// Everything a page goes through.
 fn run_everything(headers: &[(String, String)], body: &[u8]) {
     let decoded = decode_html(headers, body);
@@ -66,6 +96,61 @@ fn run_everything(headers: &[(String, String)], body: &[u8]) {
     let _ = find_next_page(&document, &url);
     let print = template_fingerprint(&document);
     assert_eq!(cartograph_extract::similarity(&print, &print), 1.0);
+    drop(document);
+    run_extract_page(headers, body);
+}
+
+/// The whole extractor, with and without a profile, and the site
+/// aggregation of what it gives. (Unlike the finders above, which parse
+/// whatever they are given, `extract_page` caps hostile markup first.)
+fn run_extract_page(headers: &[(String, String)], body: &[u8]) {
+    let url = page_url();
+    let key = LinkageKey::new([9; 32]);
+    let context = ExtractionContext {
+        lexicons: lexicons(),
+        linkage_key: &key,
+        captured_at: chrono::DateTime::from_timestamp(1_735_689_600, 0).unwrap(),
+    };
+    let mut pages: Vec<PageIndicators> = Vec::new();
+    for with_profile in [false, true] {
+        let site = site(with_profile);
+        let extraction = extract_page(&site, &url, headers, body, &context);
+        check_page(&extraction.indicators);
+        // Stored as JSON and read back unchanged.
+        let json = serde_json::to_string(&extraction.indicators).unwrap();
+        let back: PageIndicators = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.ads.len(), extraction.indicators.ads.len());
+        pages.push(extraction.indicators);
+    }
+    let indicators = aggregate_site(&site(false), &pages, None, context.captured_at);
+    assert_eq!(indicators.pages_parsed, 2);
+    assert!(indicators.ads_seen <= indicators.ads_distinct_keys);
+    for share in indicators
+        .languages
+        .values()
+        .chain(indicators.lexicon.values())
+    {
+        assert!((0.0..=1.0).contains(share), "{share}");
+    }
+}
+
+fn check_page(page: &PageIndicators) {
+    assert!(
+        (0.0..=1.0).contains(&page.confidence),
+        "{}",
+        page.confidence
+    );
+    assert!(page.ads.len() <= page.ad_cards);
+    if page.ads.is_empty() {
+        assert_eq!(page.method, ExtractionMethod::None);
+    }
+    let keys: std::collections::BTreeSet<_> = page.ad_keys().collect();
+    assert_eq!(keys.len(), page.ads.len(), "ads are distinct by key");
+    for ad in &page.ads {
+        for contact in &ad.contacts {
+            assert_eq!(contact.digest.len(), 64);
+        }
+    }
 }
 
 /// The fixture pages and a few farm pages: the seeds of mutation.
@@ -77,13 +162,16 @@ fn seed_pages() -> &'static [Vec<u8>] {
             .unwrap()
             .map(|entry| std::fs::read(entry.unwrap().path()).unwrap())
             .collect();
+        // The first listing page of every template, in every encoding.
         let farm = Farm::new(FarmSpec {
             seed: 11,
-            sites: 4,
+            sites: SHOWCASE_SITES,
             day: 0,
         });
         for (site, truth) in farm.sites().iter().zip(&farm.truth().sites) {
-            pages.push(farm.render(&site.host, &truth.pages[0].url_path).body);
+            if let Some(page) = truth.pages.iter().chain(&truth.disallowed_pages).next() {
+                pages.push(farm.render(&site.host, &page.url_path).body);
+            }
         }
         pages
     })
@@ -187,8 +275,16 @@ fn content_type() -> impl Strategy<Value = Vec<(String, String)>> {
     })
 }
 
+/// Cases per property: `CARTOGRAPH_FUZZ_CASES`, else a small default.
+fn fuzz_cases() -> u32 {
+    std::env::var("CARTOGRAPH_FUZZ_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(64)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: fuzz_cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_are_survived(
@@ -211,18 +307,27 @@ proptest! {
 }
 
 #[test]
-fn absurd_nesting_and_width_are_survived_quickly() {
+fn absurd_nesting_width_formatting_and_attributes_are_survived_quickly() {
     let started = std::time::Instant::now();
-    // 3,000 open elements. Far deeper nesting is slow in html5ever itself
-    // (20,000 levels took 108 s to parse in a debug build, quadratic in the
-    // open-element stack), which a depth cap before parsing must handle;
-    // this checks that nothing of ours recurses on depth.
+    // 100,000 nested elements: quadratic in html5ever (16,000 took 0.5 s
+    // in a release build, so this would take minutes), capped before
+    // parsing at MAX_OPEN_ELEMENTS, and nothing of ours recurses on depth.
+    // These three go through `extract_page` only: the bare finders parse
+    // what they are given, which is the quadratic part.
     let deep = format!(
         "<html><body>{}<article><a href=/ad/1>deep card text</a></article>{}</body></html>",
-        "<div><span>".repeat(1_500),
-        "</span></div>".repeat(1_500)
+        "<div><span>".repeat(50_000),
+        "</span></div>".repeat(50_000)
     );
-    run_everything(&[], deep.as_bytes());
+    run_extract_page(&[], deep.as_bytes());
+    // Formatting elements the parser would re-create after every paragraph.
+    let formatting: String = (0..20_000)
+        .map(|index| format!("<b class=c{index}>x<p>y"))
+        .collect();
+    run_extract_page(&[], formatting.as_bytes());
+    // One tag with 100,000 attributes (quadratic duplicate checks).
+    let attributes: String = (0..100_000).map(|index| format!(" a{index}=v")).collect();
+    run_extract_page(&[], format!("<div{attributes}>x</div>").as_bytes());
     let wide: String = (0..10_000)
         .map(|index| {
             format!("<x-tag{index}><a href=/ad/{index}>card {index} text</a></x-tag{index}>")
@@ -242,5 +347,20 @@ fn absurd_nesting_and_width_are_survived_quickly() {
     );
     run_everything(&[], nested_json.as_bytes());
     // Debug build, shared machine: generous, but catches quadratic blow-ups.
-    assert!(started.elapsed().as_secs() < 40, "{:?}", started.elapsed());
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_page_cut_before_parsing_says_so() {
+    let key = LinkageKey::new([9; 32]);
+    let context = ExtractionContext {
+        lexicons: lexicons(),
+        linkage_key: &key,
+        captured_at: chrono::DateTime::from_timestamp(1_735_689_600, 0).unwrap(),
+    };
+    let deep = "<div>".repeat(2_000) + "text";
+    let extraction = extract_page(&site(false), &page_url(), &[], deep.as_bytes(), &context);
+    let warnings = &extraction.indicators.warnings;
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("deeper than 512"), "{warnings:?}");
 }

@@ -32,8 +32,16 @@ fn language() -> impl Strategy<Value = Option<&'static str>> {
     ))
 }
 
+/// Cases per property: `CARTOGRAPH_FUZZ_CASES` when CI sets it.
+fn fuzz_cases() -> u32 {
+    std::env::var("CARTOGRAPH_FUZZ_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(512)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases()))]
 
     #[test]
     fn dates_never_panic(text in any::<String>(), built in signal_text(), language in language(), seconds in 0i64..4_102_444_800) {
