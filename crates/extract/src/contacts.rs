@@ -138,6 +138,17 @@ pub fn find_contacts(
     default_region: &str,
     key: &LinkageKey,
 ) -> ContactSignals {
+    find_contacts_folded(&fold_by_line(text), hrefs, default_region, key)
+}
+
+/// [`find_contacts`] of a text already folded (line by line when it has
+/// several lines).
+pub(crate) fn find_contacts_folded(
+    folded: &str,
+    hrefs: &[&str],
+    default_region: &str,
+    key: &LinkageKey,
+) -> ContactSignals {
     let region = Region::new(default_region);
     let mut signals = ContactSignals::default();
 
@@ -147,10 +158,9 @@ pub fn find_contacts(
         }
     }
 
-    let folded = fold_by_line(text);
     let mut text_has_links = false;
-    for found in text_markers().find_iter(&folded) {
-        if !starts_a_word(&folded, found.start()) {
+    for found in text_markers().find_iter(folded) {
+        if !starts_a_word(folded, found.start()) {
             continue;
         }
         match text_marker(found.pattern().as_usize()) {
@@ -162,7 +172,7 @@ pub fn find_contacts(
                 }
             }
             TextMarker::Name(kind) => {
-                if !ends_a_word(&folded, found.end()) {
+                if !ends_a_word(folded, found.end()) {
                     continue;
                 }
                 signals.kinds.insert(kind);
@@ -178,9 +188,9 @@ pub fn find_contacts(
     // URLs in the text were read above; their digits are not phone
     // numbers written in the text.
     let text_for_phones = if text_has_links {
-        std::borrow::Cow::Owned(blank_out_links(&folded))
+        std::borrow::Cow::Owned(blank_out_links(folded))
     } else {
-        std::borrow::Cow::Borrowed(folded.as_str())
+        std::borrow::Cow::Borrowed(folded)
     };
     for phone in phone::find_phones_in_text(&text_for_phones, &region) {
         signals.kinds.insert(ContactKind::Phone);

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::signal_tokens::{tokenize, Token, TokenKind};
 pub(crate) use vocabulary::date_words;
+use vocabulary::vocabulary_word_set;
 use vocabulary::{date_languages, DateLanguage, SUPPORTED};
 
 /// When an ad was posted, as far as its text tells.
@@ -66,6 +67,9 @@ pub fn parse_posted(text: &str, language: Option<&str>, now: DateTime<Utc>) -> O
     let first = tokens
         .iter()
         .position(|token| token.kind != TokenKind::Symbol)?;
+    if !could_start_reading(&tokens[first], vocabulary_word_set()) {
+        return None;
+    }
     let last = tokens
         .iter()
         .rposition(|token| token.kind != TokenKind::Symbol)?;
@@ -89,16 +93,25 @@ pub fn parse_posted(text: &str, language: Option<&str>, now: DateTime<Utc>) -> O
 /// the longest at that position. See the module doc for what a reading
 /// inside a text must satisfy.
 pub fn find_posted(text: &str, language: Option<&str>, now: DateTime<Utc>) -> Option<PostedTime> {
-    let tokens = tokenize(text);
+    find_posted_in_tokens(&tokenize(text), language, now)
+}
+
+/// [`find_posted`] over a text's tokens, when the caller has them.
+pub(crate) fn find_posted_in_tokens(
+    tokens: &[Token],
+    language: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<PostedTime> {
     let context = Context {
-        tokens: &tokens,
+        tokens,
         now,
         whole_text: false,
         hint: language,
     };
+    let vocabulary = vocabulary_word_set();
     for pass in language_passes(language) {
         for (start, token) in tokens.iter().enumerate() {
-            if token.kind == TokenKind::Symbol {
+            if !could_start_reading(token, vocabulary) {
                 continue;
             }
             if let Some(reading) = best_reading(&context, start, &pass) {
@@ -107,6 +120,16 @@ pub fn find_posted(text: &str, language: Option<&str>, now: DateTime<Utc>) -> Op
         }
     }
     None
+}
+
+/// Whether a reading can start at `token`: every reader begins with a
+/// number or a word of some language's date vocabulary.
+fn could_start_reading(token: &Token, vocabulary: &std::collections::HashSet<String>) -> bool {
+    match token.kind {
+        TokenKind::Number => true,
+        TokenKind::Word => vocabulary.contains(&token.text),
+        TokenKind::Symbol => false,
+    }
 }
 
 /// What every reader needs besides its position and language.

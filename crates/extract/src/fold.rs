@@ -13,6 +13,12 @@
 /// The matching skeleton of `text`.
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
+    fold_into(text, &mut folded);
+    folded
+}
+
+/// [`fold`], appended to `folded` (which callers reuse across texts).
+pub(crate) fn fold_into(text: &str, folded: &mut String) {
     let mut pending_space = false;
     let mut push = |character: char, folded: &mut String| {
         if character.is_whitespace() {
@@ -25,6 +31,8 @@ pub fn fold(text: &str) -> String {
         }
         if character.is_ascii() {
             folded.push(character.to_ascii_lowercase());
+        } else if let Some(lower) = simple_lowercase(character) {
+            folded.push(look_alike(lower));
         } else {
             for lower in character.to_lowercase() {
                 folded.push(look_alike(lower));
@@ -32,24 +40,78 @@ pub fn fold(text: &str) -> String {
         }
     };
     for character in text.chars() {
-        // ASCII has no decomposition: the fast path for most of a page.
-        if character.is_ascii() {
-            push(character, &mut folded);
+        // ASCII, and the Cyrillic letters without marks, have no
+        // decomposition: the fast paths for most of a page.
+        if character.is_ascii() || has_no_decomposition(character) {
+            push(character, folded);
             continue;
         }
         unicode_normalization::char::decompose_canonical(character, |part| {
             if !is_combining_mark(part) {
-                push(part, &mut folded);
+                push(part, folded);
             }
         });
     }
-    folded
+}
+
+/// Whether a non-ASCII character is known to have no canonical
+/// decomposition without looking it up: the basic Cyrillic letters, except
+/// й, ё, ї and their capitals (and ѐ ѝ, Ѐ Ѝ), which carry marks.
+fn has_no_decomposition(character: char) -> bool {
+    matches!(character, '\u{0410}'..='\u{044F}') && !matches!(character, 'Й' | 'й')
+}
+
+/// The lower case of letters whose lower case is one character at a fixed
+/// offset (basic Cyrillic, Latin-1 capitals), without the general lookup;
+/// None for everything else.
+fn simple_lowercase(character: char) -> Option<char> {
+    let code = character as u32;
+    let lower = match code {
+        0x0410..=0x042F => code + 0x20,
+        0x0430..=0x044F => code,
+        0x00C0..=0x00DE if code != 0x00D7 => code + 0x20,
+        0x00DF..=0x00FF if code != 0x00F7 => code,
+        _ => return None,
+    };
+    char::from_u32(lower)
+}
+
+/// The lower case of a letter whose lower case is one character (every
+/// letter of the crawl's scripts); the letter itself otherwise.
+pub(crate) fn lowercase_letter(character: char) -> char {
+    if character.is_ascii() {
+        return character.to_ascii_lowercase();
+    }
+    if let Some(lower) = simple_lowercase(character) {
+        return lower;
+    }
+    let mut lower = character.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(single), None) => single,
+        _ => character,
+    }
 }
 
 /// Whether `character` is a word character for word-bounded matching on a
 /// folded text: letters and digits of any script.
 pub fn is_word_character(character: char) -> bool {
-    character.is_alphanumeric()
+    if character.is_ascii() {
+        return character.is_ascii_alphanumeric();
+    }
+    is_letter(character) || character.is_alphanumeric()
+}
+
+/// `char::is_alphabetic`, answered without the general table for the
+/// scripts of the crawl's languages (Latin-1, Latin Extended-A, Cyrillic),
+/// where it is a hot path.
+pub(crate) fn is_letter(character: char) -> bool {
+    match character as u32 {
+        0x00..=0x7F => character.is_ascii_alphabetic(),
+        0xC0..=0xFF => !matches!(character as u32, 0xD7 | 0xF7),
+        0x0100..=0x017F => true,
+        0x0400..=0x0481 | 0x048A..=0x04FF => true,
+        _ => character.is_alphabetic(),
+    }
 }
 
 /// The Latin letter a lower-case Cyrillic or Greek letter is mistaken for,
@@ -141,6 +203,39 @@ mod tests {
         assert_eq!(fold("Новенькая"), fold("новенькая"));
         // й loses its breve like any other mark, on both sides alike.
         assert_eq!(fold("новый"), fold("новыи"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_general_tables() {
+        for code in (0u32..0x0600).chain(0x1E00..0x2000) {
+            let Some(character) = char::from_u32(code) else {
+                continue;
+            };
+            assert_eq!(
+                is_letter(character),
+                character.is_alphabetic(),
+                "{character:?}"
+            );
+            assert_eq!(
+                is_word_character(character),
+                character.is_alphanumeric(),
+                "{character:?}"
+            );
+            if let Some(lower) = simple_lowercase(character) {
+                assert_eq!(
+                    character.to_lowercase().collect::<String>(),
+                    lower.to_string(),
+                    "{character:?}"
+                );
+            }
+            if has_no_decomposition(character) {
+                let mut parts = Vec::new();
+                unicode_normalization::char::decompose_canonical(character, |part| {
+                    parts.push(part)
+                });
+                assert_eq!(parts, [character], "{character:?}");
+            }
+        }
     }
 
     #[test]

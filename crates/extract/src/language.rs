@@ -50,30 +50,16 @@ pub fn detect_language(text: &str) -> Option<LanguageGuess> {
     if letters.total < MIN_LETTERS {
         return None;
     }
-    let info = detector().detect(text)?;
-    let whatlang_code = iso_639_1(info.lang())?;
-    // whatlang's confidence is the margin over the runner-up, which stays
-    // low on single sentences whose top guess is right; more text makes a
-    // small margin trustworthy, so every letter past the minimum adds a
-    // hundredth.
-    let length_bonus = (letters.total - MIN_LETTERS) as f32 / 100.0;
-    let whatlang_confidence = (info.confidence() as f32 + length_bonus).min(1.0);
-    let whatlang_guess = LanguageGuess {
-        code: whatlang_code,
-        confidence: whatlang_confidence,
-    };
-    let base = match clear_vote(&words::word_votes(text)) {
-        Some((code, strength)) if code == whatlang_code => LanguageGuess {
-            code,
-            confidence: whatlang_confidence.max(strength),
-        },
-        // Trigrams that are sure of themselves outweigh a few words.
-        Some((_, strength)) if whatlang_confidence >= 0.95 && strength < 0.95 => whatlang_guess,
-        Some((code, strength)) => LanguageGuess {
+    let vote = clear_vote(&words::word_votes(text));
+    let base = match vote {
+        // A vote this clear wins whatever the trigrams say (see below),
+        // and they would only lift a confidence already at 0.95: whatlang,
+        // the costliest step by far, is skipped.
+        Some((code, strength)) if strength >= 0.95 => LanguageGuess {
             code,
             confidence: strength,
         },
-        None => whatlang_guess,
+        _ => whatlang_guess(text, &letters, vote)?,
     };
     let guess = match letters.decide(base.code, text) {
         Some((code, strength)) if code == base.code => LanguageGuess {
@@ -87,6 +73,72 @@ pub fn detect_language(text: &str) -> Option<LanguageGuess> {
         None => base,
     };
     (guess.confidence >= MIN_CONFIDENCE).then_some(guess)
+}
+
+/// whatlang's guess, weighed against a word vote that is not decisive.
+fn whatlang_guess(
+    text: &str,
+    letters: &LetterCounts,
+    vote: Option<(&'static str, f32)>,
+) -> Option<LanguageGuess> {
+    let info = detector().detect(text)?;
+    let whatlang_code = iso_639_1(info.lang())?;
+    // whatlang's confidence is the margin over the runner-up, which stays
+    // low on single sentences whose top guess is right; more text makes a
+    // small margin trustworthy, so every letter past the minimum adds a
+    // hundredth.
+    let length_bonus = (letters.total - MIN_LETTERS) as f32 / 100.0;
+    let whatlang_confidence = (info.confidence() as f32 + length_bonus).min(1.0);
+    let whatlang_guess = LanguageGuess {
+        code: whatlang_code,
+        confidence: whatlang_confidence,
+    };
+    Some(match vote {
+        Some((code, strength)) if code == whatlang_code => LanguageGuess {
+            code,
+            confidence: whatlang_confidence.max(strength),
+        },
+        // Trigrams that are sure of themselves outweigh a few words.
+        Some((_, strength)) if whatlang_confidence >= 0.95 && strength < 0.95 => whatlang_guess,
+        Some((code, strength)) => LanguageGuess {
+            code,
+            confidence: strength,
+        },
+        None => whatlang_guess,
+    })
+}
+
+/// `code`, when `text` is plainly in it: its letters are mostly of
+/// `code`'s script and its frequent words clearly elect `code` (the guess's
+/// confidence is the vote's). A cheap check (no trigram statistics) that
+/// spares the cards of a page a detection of their own; a text without
+/// such words is not plain.
+pub(crate) fn plainly_in(text: &str, code: &'static str) -> Option<LanguageGuess> {
+    let (mut latin, mut cyrillic, mut other) = (0usize, 0usize, 0usize);
+    for character in text.chars() {
+        if !crate::fold::is_letter(character) {
+            continue;
+        }
+        match character as u32 {
+            0..=0x024F => latin += 1,
+            0x0400..=0x04FF => cyrillic += 1,
+            _ => other += 1,
+        }
+    }
+    let cyrillic_language = matches!(code, "ru" | "uk" | "bg" | "be" | "mk" | "sr" | "kk");
+    let script_fits = if cyrillic_language {
+        cyrillic >= latin
+    } else {
+        latin >= cyrillic
+    } && other <= latin + cyrillic;
+    if !script_fits {
+        return None;
+    }
+    let (voted, strength) = clear_vote(&words::word_votes(text))?;
+    (voted == code && strength >= MIN_CONFIDENCE).then_some(LanguageGuess {
+        code,
+        confidence: strength,
+    })
 }
 
 /// The language the word vote clearly elects (at least two words, twice
@@ -131,10 +183,11 @@ const TURKIC: [&str; 4] = ["tr", "az", "tk", "uz"];
 impl LetterCounts {
     fn of(text: &str) -> LetterCounts {
         let mut counts = LetterCounts::default();
-        for character in text.chars().flat_map(char::to_lowercase) {
-            if !character.is_alphabetic() {
+        for character in text.chars() {
+            if !crate::fold::is_letter(character) {
                 continue;
             }
+            let character = crate::fold::lowercase_letter(character);
             counts.total += 1;
             match character {
                 'і' | 'ї' | 'є' | 'ґ' => counts.ukrainian += 1,
@@ -226,7 +279,7 @@ fn east_slavic(letters: &LetterCounts, text: &str) -> Option<(&'static str, f32)
         ("bg", 0),
     ];
     for word in text
-        .split(|character: char| !character.is_alphabetic())
+        .split(|character: char| !crate::fold::is_letter(character))
         .filter(|word| !word.is_empty())
     {
         let word = word.to_lowercase();

@@ -248,7 +248,12 @@ impl LexiconSet {
 
     /// Counts the terms of every category in `text`.
     pub fn scan(&self, text: &str) -> LexiconHits {
-        let haystack = match_form(text);
+        self.scan_folded(&fold(text))
+    }
+
+    /// [`LexiconSet::scan`] of a text already folded.
+    pub(crate) fn scan_folded(&self, folded: &str) -> LexiconHits {
+        let haystack = match_form_of_folded(folded);
         let mut hits = LexiconHits::default();
         let mut position = 0;
         while position < haystack.len() {
@@ -294,7 +299,11 @@ const BUILT_IN_SOURCES: &[(&str, &str)] = &[
 /// The match form of a text or term: folded, every run of non-word
 /// characters one space, a space at each end.
 pub(crate) fn match_form(text: &str) -> String {
-    let folded = fold(text);
+    match_form_of_folded(&fold(text))
+}
+
+/// [`match_form`] of a text already folded.
+pub(crate) fn match_form_of_folded(folded: &str) -> String {
     let mut form = String::with_capacity(folded.len() + 2);
     form.push(' ');
     for character in folded.chars() {

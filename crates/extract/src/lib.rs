@@ -53,7 +53,7 @@ pub use site::{
 pub use decode::{decode_html, decode_html_with_tld_hint, CharsetSource, Decoded, PRESCAN_BYTES};
 pub use records::{
     ad_id_in_url, find_cards, find_next_page, fingerprint_distance, is_probable_repost, similarity,
-    template_fingerprint, text_fingerprint, Card, CardSet, TemplateFingerprint,
+    template_fingerprint, text_fingerprint, Card, CardSet, TemplateFingerprint, CARD_TEXT_BYTES,
     REPOST_HAMMING_THRESHOLD, TEMPLATE_FINGERPRINT_SLOTS,
 };
 

@@ -35,6 +35,7 @@ use crate::dates::PostedTime;
 use crate::decode::CharsetSource;
 use crate::lexicon::{LexiconSet, RiskCategory};
 use crate::prices::Price;
+use crate::records::link_shapes::ResolvedLinks;
 use crate::records::outline::Outline;
 use crate::records::{
     base_url_in, find_cards_in, find_next_page, resolve, template_fingerprint_of,
@@ -226,11 +227,18 @@ pub fn extract_page(
     let document = Html::parse_document(&prepared.text);
     drop(prepared);
     drop(decoded);
-
     let outline = Outline::build(&document);
     let base = base_url_in(&outline, page_url);
-    let all_links = collect_links(&outline, &base);
-    let card_set = find_cards_in(&document, &outline, page_url, site.profile.as_ref());
+    // Every link resolved once, for the card finder and the crawler.
+    let resolved_links = ResolvedLinks::new(&outline, &base);
+    let all_links = resolved_links.distinct_in_order();
+    let card_set = find_cards_in(
+        &document,
+        &outline,
+        &resolved_links,
+        page_url,
+        site.profile.as_ref(),
+    );
     indicators
         .warnings
         .extend(card_set.warnings.iter().cloned());
@@ -263,7 +271,6 @@ pub fn extract_page(
             })
         })
         .count();
-
     let signals = signals::card_signals(site, &card_set.cards, context);
     indicators.category_cues = crate::category::category_cues(&chrome.text, &signals.card_sample);
     indicators.language = signals.page_language;
@@ -301,27 +308,6 @@ fn next_page(
         }
     }
     find_next_page(document, page_url)
-}
-
-/// Every usable link of the page, resolved against `base`, normalised,
-/// without repeats, in page order.
-fn collect_links(outline: &Outline<'_>, base: &Url) -> Vec<Url> {
-    let mut seen = std::collections::HashSet::new();
-    let mut links = Vec::new();
-    for node in outline.nodes.iter().filter(|node| node.is_link) {
-        let Some(url) = node
-            .element
-            .value()
-            .attr("href")
-            .and_then(|href| resolve(base, href))
-        else {
-            continue;
-        };
-        if seen.insert(url.as_str().to_owned()) {
-            links.push(url);
-        }
-    }
-    links
 }
 
 fn first_href(document: &Html, selector: &Selector, base: &Url) -> Option<Url> {

@@ -75,19 +75,23 @@ pub enum ScopeClass {
 /// The place `text` names, if any (see the module doc for how a text that
 /// names several is resolved).
 pub fn find_place(text: &str) -> Option<Place> {
+    find_place_folded(text, &crate::fold(text))
+}
+
+/// [`find_place`] of a text already folded (`folded` is `fold(text)`).
+pub(crate) fn find_place_folded(text: &str, folded: &str) -> Option<Place> {
     let gazetteer = gazetteer();
-    let folded = crate::fold(text);
     let mut candidates: Vec<Candidate> = Vec::new();
-    for found in gazetteer.automaton.find_overlapping_iter(&folded) {
+    for found in gazetteer.automaton.find_overlapping_iter(folded) {
         let pattern = &gazetteer.patterns[found.pattern().as_usize()];
-        let Some(end) = word_end(&folded, found.end(), pattern.inflects) else {
+        let Some(end) = word_end(folded, found.end(), pattern.inflects) else {
             continue;
         };
-        if !starts_word(&folded, found.start()) {
+        if !starts_word(folded, found.start()) {
             continue;
         }
         if pattern.needs_cue
-            && !(has_cue(&folded, found.start(), end) && text.contains(pattern.capital_prefix))
+            && !(has_cue(folded, found.start(), end) && text.contains(pattern.capital_prefix))
         {
             continue;
         }

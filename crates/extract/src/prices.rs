@@ -151,7 +151,16 @@ const LARGEST_AMOUNT_MINOR: u64 = 1_000_000_000;
 /// the one ambiguous currency word, "Ft" (forint, or feet in a height),
 /// which outside Hungarian needs an amount of at least 100.
 pub fn find_prices(text: &str, language: Option<&str>) -> Vec<Price> {
-    let tokens = tokenize(text);
+    find_prices_in_tokens(text, &tokenize(text), language)
+}
+
+/// [`find_prices`] over `text`'s tokens, when the caller has them.
+pub(crate) fn find_prices_in_tokens(
+    text: &str,
+    tokens: &[Token],
+    language: Option<&str>,
+) -> Vec<Price> {
+    let tokens = tokens;
     let amounts = read_amounts(&tokens);
     let mut currency_used = vec![false; tokens.len()];
     let mut marks: Vec<Option<CurrencyMark>> = Vec::with_capacity(amounts.len());

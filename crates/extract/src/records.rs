@@ -21,7 +21,7 @@
 mod ad_key;
 mod generic;
 mod json_ld;
-mod link_shapes;
+pub(crate) mod link_shapes;
 mod next_page;
 pub(crate) mod outline;
 mod profile;
@@ -44,6 +44,7 @@ pub(crate) use template_fingerprint::template_fingerprint_of;
 pub use template_fingerprint::{
     similarity, template_fingerprint, TemplateFingerprint, TEMPLATE_FINGERPRINT_SLOTS,
 };
+pub(crate) use text_fingerprint::text_fingerprint_folded;
 pub use text_fingerprint::{
     fingerprint_distance, is_probable_repost, text_fingerprint, REPOST_HAMMING_THRESHOLD,
 };
@@ -94,7 +95,9 @@ pub struct Card {
     /// SimHash of the folded card text, to catch an ad reposted under a new
     /// id; compare with [`is_probable_repost`].
     pub text_fingerprint: u64,
-    /// The card's visible text, whitespace collapsed to single spaces.
+    /// The card's visible text, whitespace collapsed to single spaces, at
+    /// most [`CARD_TEXT_BYTES`] (a "card" that is half a page must not
+    /// cost like one).
     pub text: String,
     /// Every link in the card, resolved and normalised, without repeats.
     pub hrefs: Vec<Url>,
@@ -115,7 +118,12 @@ pub struct Card {
     /// Byte ranges of `text` that were one text node each: a card's fields
     /// (a place alone in its element is a location field).
     pub(crate) fields: Vec<(u32, u32)>,
+    /// `crate::fold(text)`, made once for every signal that reads it.
+    pub(crate) folded: String,
 }
+
+/// Most bytes of visible text a card keeps.
+pub const CARD_TEXT_BYTES: usize = 8 * 1024;
 
 impl Card {
     /// The card's text nodes, each as a slice of its text.
@@ -129,7 +137,8 @@ impl Card {
 /// Finds the ad cards of a parsed listing page at `page_url`.
 pub fn find_cards(document: &Html, page_url: &Url, profile: Option<&ExtractionProfile>) -> CardSet {
     let outline = outline::Outline::build(document);
-    find_cards_in(document, &outline, page_url, profile)
+    let links = link_shapes::ResolvedLinks::new(&outline, &base_url_in(&outline, page_url));
+    find_cards_in(document, &outline, &links, page_url, profile)
 }
 
 /// [`find_cards`] with the page's outline already built (one walk of the
@@ -137,6 +146,7 @@ pub fn find_cards(document: &Html, page_url: &Url, profile: Option<&ExtractionPr
 pub(crate) fn find_cards_in(
     document: &Html,
     outline: &outline::Outline<'_>,
+    links: &link_shapes::ResolvedLinks,
     page_url: &Url,
     profile: Option<&ExtractionProfile>,
 ) -> CardSet {
@@ -149,7 +159,7 @@ pub(crate) fn find_cards_in(
         }
         warnings.push("profile selector matched no ad cards; generic detection used".to_owned());
     }
-    let detected = generic::find_records(outline, &base);
+    let detected = generic::find_records(outline, links);
     let generic_cards: Vec<Card> = detected
         .as_ref()
         .map(|detected| {
@@ -346,6 +356,7 @@ fn card_from_parts(
     fields: CardFields,
 ) -> Card {
     let (text, contact_hrefs, text_fields) = visible_text_and_hrefs(element);
+    let folded = crate::fold(&text);
     let link = link.or_else(|| hrefs.first().cloned());
     let ad_key = match &link {
         Some(url) => AdKey::from_url(url),
@@ -353,7 +364,7 @@ fn card_from_parts(
     };
     Card {
         ad_key,
-        text_fingerprint: text_fingerprint(&text),
+        text_fingerprint: text_fingerprint::text_fingerprint_folded(&folded),
         text,
         hrefs,
         link,
@@ -363,6 +374,7 @@ fn card_from_parts(
         contact_hrefs,
         node: Some(element.id()),
         fields: text_fields,
+        folded,
     }
 }
 
@@ -395,9 +407,16 @@ fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>, Vec<
                         }
                     }
                 }
-                Node::Text(fragment) if hidden_depth == 0 => {
+                Node::Text(fragment) if hidden_depth == 0 && text.len() < CARD_TEXT_BYTES => {
                     let before = text.len();
                     push_words(&mut text, fragment);
+                    if text.len() > CARD_TEXT_BYTES {
+                        let mut cut = CARD_TEXT_BYTES;
+                        while !text.is_char_boundary(cut) {
+                            cut -= 1;
+                        }
+                        text.truncate(cut);
+                    }
                     if text.len() > before {
                         let start = if before == 0 { 0 } else { before + 1 };
                         // Card texts are capped far below 4 GiB by the

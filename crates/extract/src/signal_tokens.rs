@@ -88,7 +88,8 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         // letters, which Unicode counts as alphabetic.
         let apostrophe = is_apostrophe(character);
         if !apostrophe
-            && (character.is_alphabetic() || (word.is_open() && is_combining_mark(character)))
+            && (crate::fold::is_letter(character)
+                || (word.is_open() && is_combining_mark(character)))
         {
             word.push(offset, character, &mut space_before);
             continue;
@@ -96,7 +97,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         if apostrophe && word.is_open() {
             let next_is_letter = characters
                 .peek()
-                .is_some_and(|(_, next)| next.is_alphabetic() && !is_apostrophe(*next));
+                .is_some_and(|(_, next)| crate::fold::is_letter(*next) && !is_apostrophe(*next));
             if next_is_letter {
                 if word.last_is_cyrillic {
                     // Part of the word, but never of its fold.
@@ -190,7 +191,7 @@ impl WordInProgress {
         }
         self.raw.push(character);
         self.end = offset + character.len_utf8();
-        if character.is_alphabetic() {
+        if crate::fold::is_letter(character) {
             self.last_is_cyrillic = matches!(character as u32, 0x0400..=0x052F);
         }
     }

@@ -139,6 +139,46 @@ pub(crate) fn date_words() -> &'static HashSet<String> {
     })
 }
 
+/// Every word of every language's date vocabulary, in any role: a date
+/// reading starts with a number or one of these, so the readers need not
+/// be tried at any other word (most of a card's words).
+pub(crate) fn vocabulary_word_set() -> &'static HashSet<String> {
+    static WORDS: OnceLock<HashSet<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words = HashSet::new();
+        for table in TABLES.iter() {
+            let entries = table
+                .months
+                .iter()
+                .flat_map(|names| names.iter())
+                .chain(table.units.iter().flat_map(|(_, names)| names.iter()))
+                .chain(table.implicit_one_units)
+                .chain(table.quantities.iter().flat_map(|(_, names)| names.iter()))
+                .chain(table.ago_before)
+                .chain(table.ago_after)
+                .chain(table.ago_after_whole_text_only)
+                .chain(table.fillers)
+                .chain(table.number_unit_links)
+                .chain(table.connectors)
+                .chain(table.day_words.iter().map(|(_, phrase)| phrase))
+                .chain(table.day_words_ambiguous)
+                .chain(table.just_now)
+                .chain(table.now_whole_text_only)
+                .chain(table.time_connectors)
+                .chain(table.time_suffixes)
+                .chain(table.after_year)
+                .chain(table.ordinal_suffixes)
+                .chain(table.date_links)
+                .chain(table.last_words)
+                .chain(table.weekdays);
+            for entry in entries {
+                words.extend(vocabulary_words(entry));
+            }
+        }
+        words
+    })
+}
+
 pub(crate) const SUPPORTED: [&str; 10] =
     ["en", "de", "fr", "es", "it", "ru", "uk", "ro", "pl", "tr"];
 

@@ -544,7 +544,7 @@ pub(super) fn word_votes(text: &str) -> Vec<(&'static str, usize)> {
     let table = table();
     let mut votes: HashMap<&'static str, usize> = HashMap::new();
     for word in text
-        .split(|character: char| !character.is_alphabetic())
+        .split(|character: char| !crate::fold::is_letter(character))
         .filter(|word| !word.is_empty())
     {
         if let Some(code) = table.get(&normalise(word)) {

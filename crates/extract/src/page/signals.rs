@@ -1,12 +1,13 @@
 //! Each ad card reduced to [`AdSignals`], and the page's language decided
 //! from all its cards.
 //!
-//! Language first, because dates and prices read better knowing it: every
-//! card with enough letters is detected on its own text; the page's
-//! language is the vote of those cards, weighted by text length and
+//! Language first, because dates and prices read better knowing it: cards
+//! with enough letters are detected on their own text (a sample of five
+//! spread over the page, and every card when the sample disagrees); the
+//! page's language is the vote of those cards, weighted by text length and
 //! confidence (or, when no card is long enough, a detection over all card
-//! text together); a card too short to tell takes the page's language,
-//! then the site's hint. Then, per card: the posted time (the profile's
+//! text together); a card not detected takes the page's language, then
+//! the site's hint. Then, per card: the posted time (the profile's
 //! date field when there is one, else the first date in the text, read in
 //! the card's language with the capture time as "now", else a short text
 //! node that is a date as a whole), prices, the place
@@ -17,17 +18,14 @@ use std::collections::BTreeSet;
 
 use cartograph_config::SiteSpec;
 
-use crate::contacts::find_contacts;
-use crate::dates::{find_posted, parse_posted};
+use crate::contacts::find_contacts_folded;
+use crate::dates::{find_posted_in_tokens, parse_posted};
 use crate::language::detect_language;
 use crate::page::{AdSignals, ExtractionContext, LanguageSignal, LanguageSource};
-use crate::places::{find_place, Place};
-use crate::prices::find_prices;
-use crate::records::Card;
-
-/// Most bytes of one card's text read for signals. Real cards are well
-/// under 2 kB; a "card" that is half a page must not cost like one.
-pub(crate) const CARD_TEXT_BYTES: usize = 8 * 1024;
+use crate::places::{find_place, find_place_folded, Place};
+use crate::prices::{find_prices, find_prices_in_tokens};
+use crate::records::{Card, CARD_TEXT_BYTES};
+use crate::signal_tokens::tokenize;
 
 /// Most bytes of card text the page-language fallback and the category
 /// cues read.
@@ -64,8 +62,7 @@ pub(crate) fn card_signals(
         ));
     }
 
-    let guesses: Vec<Option<crate::LanguageGuess>> =
-        texts.iter().map(|text| detect_language(text)).collect();
+    let guesses = card_languages(cards);
     let page_language = page_language(&texts, &guesses, &card_sample);
     let hint = site
         .language_hint
@@ -79,6 +76,9 @@ pub(crate) fn card_signals(
         .zip(&texts)
         .zip(&guesses)
         .map(|((card, text), guess)| {
+            // One tokenization for dates and prices, one fold (the card's)
+            // for places, the lexicons and contacts.
+            let tokens = tokenize(text);
             let (language, language_source) = match (guess, &page_language, &hint) {
                 (Some(guess), _, _) => (Some(guess.code.to_owned()), LanguageSource::Card),
                 (None, Some(page), _) => (Some(page.code.clone()), LanguageSource::Page),
@@ -90,7 +90,7 @@ pub(crate) fn card_signals(
                 .date_text
                 .as_deref()
                 .and_then(|date| parse_posted(date, language_code, context.captured_at))
-                .or_else(|| find_posted(text, language_code, context.captured_at))
+                .or_else(|| find_posted_in_tokens(&tokens, language_code, context.captured_at))
                 .or_else(|| {
                     // A date element of its own, in a word only trusted as
                     // a whole ("hier" is "yesterday" in French, "here" in
@@ -106,21 +106,21 @@ pub(crate) fn card_signals(
                 .map(|price| find_prices(price, language_code))
                 .unwrap_or_default();
             if prices.is_empty() {
-                prices = find_prices(text, language_code);
+                prices = find_prices_in_tokens(text, &tokens, language_code);
             }
             let place = match card.location_text.as_deref().and_then(find_place) {
                 Some(place) => Some(place),
-                None => card_place(card, text),
+                None => card_place(card),
             }
             .map(|place| place.key.to_owned());
             let lexicon: BTreeSet<_> = context
                 .lexicons
-                .scan(text)
+                .scan_folded(&card.folded)
                 .hit_categories()
                 .map(|(category, _)| category)
                 .collect();
             let hrefs: Vec<&str> = card.contact_hrefs.iter().map(String::as_str).collect();
-            let contacts = find_contacts(text, &hrefs, country, context.linkage_key);
+            let contacts = find_contacts_folded(&card.folded, &hrefs, country, context.linkage_key);
             AdSignals {
                 ad_key: card.ad_key.clone(),
                 text_fingerprint: card.text_fingerprint,
@@ -153,8 +153,8 @@ const LOCATION_FIELD_BYTES: usize = 48;
 /// first city its text names; else a short text node that is nothing but
 /// a place name (a location field, where names that are also ordinary
 /// words, "Nice", "Roma", count); else the country its text names.
-fn card_place(card: &Card, text: &str) -> Option<Place> {
-    let in_text = find_place(text);
+fn card_place(card: &Card) -> Option<Place> {
+    let in_text = find_place_folded(&card.text, &card.folded);
     if in_text.is_some_and(|place| !place.is_country()) {
         return in_text;
     }
@@ -163,6 +163,69 @@ fn card_place(card: &Card, text: &str) -> Option<Place> {
         .filter_map(find_place)
         .find(|place| !place.is_country())
         .or(in_text)
+}
+
+/// Cards whose language is detected on every page, spread over it.
+const SAMPLED_CARDS: usize = 3;
+
+/// Bytes of a card's text its language is detected on: a sentence or two
+/// tell the language; the rest only costs (trigram statistics are the
+/// costliest signal).
+const DETECTION_BYTES: usize = 320;
+
+/// A field this long is the ad's own text (its description).
+const DESCRIPTION_BYTES: usize = 48;
+
+/// What a card's language is detected on: its longest text node when that
+/// is a description, else its whole text, capped at [`DETECTION_BYTES`].
+/// An aggregator prints the date, place and price units of a copied ad in
+/// its own language; the description is in the ad's.
+fn detection_text(card: &Card) -> &str {
+    let longest = card.field_texts().max_by_key(|field| field.len());
+    let text = match longest {
+        Some(field) if field.len() >= DESCRIPTION_BYTES => field,
+        _ => card.text.as_str(),
+    };
+    prefix(text, DETECTION_BYTES)
+}
+
+/// Each card's own language, where it was detected (on its
+/// [`detection_text`]). Detection is the costliest signal, so it runs on
+/// [`SAMPLED_CARDS`] cards spread over the page first; when they agree (a
+/// site in one language), every other card gets a cheap check instead (its
+/// script and frequent words, `language::plainly_in`) and is detected only
+/// when that check does not confirm the samples' language: a copied ad on
+/// an aggregator, a card in another language, a card without frequent
+/// words. A page whose samples disagree has every card detected.
+fn card_languages(cards: &[Card]) -> Vec<Option<crate::LanguageGuess>> {
+    let mut guesses: Vec<Option<crate::LanguageGuess>> = vec![None; cards.len()];
+    if cards.is_empty() {
+        return guesses;
+    }
+    let texts: Vec<&str> = cards.iter().map(detection_text).collect();
+    let sample_count = SAMPLED_CARDS.min(texts.len());
+    let sampled: Vec<usize> = (0..sample_count)
+        .map(|sample| sample * texts.len() / sample_count)
+        .collect();
+    for &index in &sampled {
+        guesses[index] = detect_language(texts[index]);
+    }
+    let mut codes = sampled
+        .iter()
+        .filter_map(|&index| guesses[index].map(|guess| guess.code));
+    let first = codes.next();
+    let uniform = codes.all(|code| Some(code) == first);
+    for (index, text) in texts.iter().enumerate() {
+        if sampled.contains(&index) {
+            continue;
+        }
+        let plain = match (uniform, first) {
+            (true, Some(code)) => crate::language::plainly_in(text, code),
+            _ => None,
+        };
+        guesses[index] = plain.or_else(|| detect_language(text));
+    }
+    guesses
 }
 
 /// The vote of the cards' languages, each weighing its length times its

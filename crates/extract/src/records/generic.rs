@@ -91,7 +91,10 @@ pub(crate) struct DetectedRecord {
 }
 
 /// Finds the page's data records, or `None` when nothing repeats.
-pub(crate) fn find_records(outline: &Outline<'_>, base: &Url) -> Option<DetectedRecords> {
+pub(crate) fn find_records(
+    outline: &Outline<'_>,
+    links: &ResolvedLinks,
+) -> Option<DetectedRecords> {
     let mut groups = sibling_groups(outline);
     if groups.is_empty() {
         return None;
@@ -101,9 +104,8 @@ pub(crate) fn find_records(outline: &Outline<'_>, base: &Url) -> Option<Detected
     let mut clusters = merge_groups(outline, groups);
     clusters.sort_by(|first, second| second.score.total_cmp(&first.score));
     clusters.truncate(LINK_ANALYSED_GROUPS);
-    let links = ResolvedLinks::new(outline, base);
     for cluster in &mut clusters {
-        cluster.analyse_links(outline, &links);
+        cluster.analyse_links(outline, links);
     }
     clusters.sort_by(|first, second| second.score.total_cmp(&first.score));
     if clusters.is_empty() {

@@ -11,7 +11,7 @@ use scraper::ElementRef;
 use serde_json::Value;
 use url::Url;
 
-use crate::records::{resolve, text_fingerprint, AdKey, Card};
+use crate::records::{resolve, text_fingerprint_folded, AdKey, Card};
 
 /// One entry of the page's item list.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,19 +77,23 @@ pub(crate) fn cards_from_items(items: Vec<JsonLdItem>, generic_cards: &[Card]) -
                         ..(*card).clone()
                     }
                 }
-                None => Card {
-                    ad_key,
-                    text_fingerprint: text_fingerprint(&item.text),
-                    hrefs: item.url.iter().cloned().collect(),
-                    link: item.url,
-                    text: item.text,
-                    date_text: None,
-                    price_text: None,
-                    location_text: None,
-                    contact_hrefs: Vec::new(),
-                    node: None,
-                    fields: Vec::new(),
-                },
+                None => {
+                    let folded = crate::fold(&item.text);
+                    Card {
+                        ad_key,
+                        text_fingerprint: text_fingerprint_folded(&folded),
+                        hrefs: item.url.iter().cloned().collect(),
+                        link: item.url,
+                        text: item.text,
+                        date_text: None,
+                        price_text: None,
+                        location_text: None,
+                        contact_hrefs: Vec::new(),
+                        node: None,
+                        fields: Vec::new(),
+                        folded,
+                    }
+                }
             }
         })
         .collect();

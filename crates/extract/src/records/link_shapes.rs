@@ -51,6 +51,16 @@ pub(crate) struct ResolvedLinks {
 }
 
 impl ResolvedLinks {
+    /// Every link of the page, without repeats, in page order.
+    pub(crate) fn distinct_in_order(&self) -> Vec<Url> {
+        let mut seen = std::collections::HashSet::new();
+        self.by_index
+            .iter()
+            .filter(|(_, url)| seen.insert(url.as_str()))
+            .map(|(_, url)| url.clone())
+            .collect()
+    }
+
     pub(crate) fn new(outline: &Outline<'_>, base: &Url) -> ResolvedLinks {
         let by_index = outline
             .nodes

@@ -56,8 +56,12 @@ const PHONE_WEIGHT: i32 = 40;
 
 /// The SimHash of `text`; 0 for a text without words.
 pub fn text_fingerprint(text: &str) -> u64 {
-    let folded = fold_quickly(text);
-    let features = features(&folded);
+    text_fingerprint_folded(&fold(text))
+}
+
+/// [`text_fingerprint`] of a text already folded.
+pub(crate) fn text_fingerprint_folded(folded: &str) -> u64 {
+    let features = features(folded);
     if features.is_empty() {
         return 0;
     }
@@ -233,46 +237,6 @@ fn is_time(tokens: &[FingerprintToken<'_>]) -> bool {
         && value(&tokens[1]) < 60
 }
 
-/// `crate::fold(text)` up to whitespace, faster: runs of ASCII are
-/// lower-cased directly (fold maps an ASCII character to its lower case and
-/// nothing else), only the other runs go through `fold`. Canonical
-/// decomposition never reorders across an ASCII character (every one is a
-/// starter), and fold's mapping is per character, so the words come out as
-/// fold makes them; only runs of spaces may differ, and words are split on
-/// every non-word character anyway.
-fn fold_quickly(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii_length = rest.bytes().take_while(u8::is_ascii).count();
-        if ascii_length > 0 {
-            for byte in rest[..ascii_length].bytes() {
-                folded.push(char::from(byte.to_ascii_lowercase()));
-            }
-            rest = &rest[ascii_length..];
-            continue;
-        }
-        // Invariant: a run of non-ASCII ends at an ASCII byte, which is
-        // always a character boundary in UTF-8.
-        let other_length = rest
-            .bytes()
-            .position(|byte| byte.is_ascii())
-            .unwrap_or(rest.len());
-        let run = &rest[..other_length];
-        // fold drops whitespace at the ends of what it is given; keep it as
-        // a word break (a no-break space between two words).
-        if run.starts_with(char::is_whitespace) {
-            folded.push(' ');
-        }
-        folded.push_str(&fold(run));
-        if run.ends_with(char::is_whitespace) {
-            folded.push(' ');
-        }
-        rest = &rest[other_length..];
-    }
-    folded
-}
-
 /// How many bits two fingerprints differ in.
 pub fn fingerprint_distance(first: u64, second: u64) -> u32 {
     (first ^ second).count_ones()
@@ -282,33 +246,4 @@ pub fn fingerprint_distance(first: u64, second: u64) -> u32 {
 /// have text.
 pub fn is_probable_repost(first: u64, second: u64) -> bool {
     first != 0 && second != 0 && fingerprint_distance(first, second) <= REPOST_HAMMING_THRESHOLD
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn words(text: &str) -> Vec<String> {
-        text.split(|character: char| !crate::is_word_character(character))
-            .filter(|word| !word.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    #[test]
-    fn quick_fold_makes_the_words_fold_makes() {
-        for text in [
-            "Nina, 31, NEW in Town! +44 7700 900123",
-            "Straße in Zürich, Café Crème, 350 € pro Stunde",
-            "Новая девушка в городе, звоните",
-            "NEW іn tоwn mixed Cyrillic",
-            "e\u{301}te\u{301} accents combining",
-            "Bucureşti și Iași, 600 lei / oră",
-            "350\u{a0}€ per\u{a0}hour, Zürich\u{2003}centre",
-            "İstanbul'da yeni, ıslak ĞÜŞ",
-            "",
-        ] {
-            assert_eq!(words(&fold_quickly(text)), words(&fold(text)), "{text:?}");
-        }
-    }
 }
