@@ -326,13 +326,11 @@ pub(crate) fn predict_category(evidence: &CategoryEvidence) -> (SiteCategory, f3
                 SiteCategory::SocialProfiles => {
                     (evidence.social_contacts - SOCIAL_SHARE_FLOOR).max(0.0) * 2.0
                 }
-                SiteCategory::Club => {
-                    // Every ad in one place: one venue.
-                    if evidence.distinct_places == 1 && evidence.ads_with_place >= 5 {
-                        0.3
-                    } else {
-                        0.0
-                    }
+                // Every ad in one place: one venue.
+                SiteCategory::Club
+                    if evidence.distinct_places == 1 && evidence.ads_with_place >= 5 =>
+                {
+                    0.3
                 }
                 SiteCategory::Other => OTHER_SCORE,
                 _ => 0.0,

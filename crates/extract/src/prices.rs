@@ -160,8 +160,7 @@ pub(crate) fn find_prices_in_tokens(
     tokens: &[Token],
     language: Option<&str>,
 ) -> Vec<Price> {
-    let tokens = tokens;
-    let amounts = read_amounts(&tokens);
+    let amounts = read_amounts(tokens);
     let mut currency_used = vec![false; tokens.len()];
     let mut marks: Vec<Option<CurrencyMark>> = Vec::with_capacity(amounts.len());
     for amount in &amounts {
@@ -178,13 +177,13 @@ pub(crate) fn find_prices_in_tokens(
                     .get(mark.end)
                     .is_some_and(|next| next.kind == TokenKind::Number && !next.space_before)
         };
-        let after = currency_at(text, &tokens, amount.end)
+        let after = currency_at(text, tokens, amount.end)
             .filter(usable)
             .filter(|mark| !belongs_to_next(mark));
         let before = amount
             .start
             .checked_sub(1)
-            .and_then(|index| currency_ending_at(text, &tokens, index))
+            .and_then(|index| currency_ending_at(text, tokens, index))
             .filter(usable);
         let chosen = match (after, before) {
             // The tighter one: "€150 €200" pairs each € with the number it
@@ -219,7 +218,7 @@ pub(crate) fn find_prices_in_tokens(
         }
     }
 
-    let periods = find_periods(&tokens);
+    let periods = find_periods(tokens);
     let mut period_used = vec![false; periods.len()];
     let mut units: Vec<PriceUnit> = amounts
         .iter()
@@ -230,7 +229,7 @@ pub(crate) fn find_prices_in_tokens(
             Some(_) if partner.is_some() => PriceUnit::Other,
             Some(mark) => {
                 let (start, end) = (amount.start.min(mark.start), amount.end.max(mark.end));
-                choose_period(&tokens, &periods, &mut period_used, start, end)
+                choose_period(tokens, &periods, &mut period_used, start, end)
             }
             None => PriceUnit::Other,
         })

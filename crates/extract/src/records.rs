@@ -397,13 +397,11 @@ fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>, Vec<
                 Node::Element(inner) if is_opaque(inner.name()) || hidden_depth > 0 => {
                     hidden_depth += 1;
                 }
-                Node::Element(inner) => {
-                    if inner.name() == "a" {
-                        if let Some(href) = inner.attr("href") {
-                            let href = href.trim();
-                            if !href.is_empty() && !hrefs.iter().any(|seen| seen == href) {
-                                hrefs.push(href.to_owned());
-                            }
+                Node::Element(inner) if inner.name() == "a" => {
+                    if let Some(href) = inner.attr("href") {
+                        let href = href.trim();
+                        if !href.is_empty() && !hrefs.iter().any(|seen| seen == href) {
+                            hrefs.push(href.to_owned());
                         }
                     }
                 }

@@ -33,11 +33,13 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
+/// A site's template group, template, and its pages' ad counts and
+/// fingerprints.
+type SiteFingerprints = (String, String, Vec<(usize, TemplateFingerprint)>);
+
 /// Up to three listing pages of every site, with the site's template
 /// group (template and skin) and template.
-fn farm_listing_fingerprints(
-    farm: &Farm,
-) -> Vec<(String, String, Vec<(usize, TemplateFingerprint)>)> {
+fn farm_listing_fingerprints(farm: &Farm) -> Vec<SiteFingerprints> {
     farm.sites()
         .iter()
         .zip(&farm.truth().sites)

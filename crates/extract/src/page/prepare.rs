@@ -332,34 +332,32 @@ impl Reducer<'_> {
             TagKind::DefinitionItem => {
                 self.pop_to_before_boundary(&[names::DD, names::DT], &[names::DL]);
             }
-            TagKind::Heading => {
+            TagKind::Heading
                 if self
                     .open
                     .last()
-                    .is_some_and(|open| names::HEADINGS.contains(&open.name))
-                {
-                    self.open.pop();
-                }
+                    .is_some_and(|open| names::HEADINGS.contains(&open.name)) =>
+            {
+                self.open.pop();
             }
-            TagKind::Option => {
+            TagKind::Option
                 if self
                     .open
                     .last()
-                    .is_some_and(|open| open.name == names::OPTION)
-                {
-                    self.open.pop();
-                }
+                    .is_some_and(|open| open.name == names::OPTION) =>
+            {
+                self.open.pop();
             }
-            TagKind::Cell => {
-                if self.pop_to_before_boundary(&[names::TD, names::TH], &[names::TR, names::TABLE])
-                {
-                    self.clear_formatting_to_marker();
-                }
+            TagKind::Cell
+                if self.pop_to_before_boundary(
+                    &[names::TD, names::TH],
+                    &[names::TR, names::TABLE],
+                ) =>
+            {
+                self.clear_formatting_to_marker();
             }
-            TagKind::Row => {
-                if self.pop_to_before_boundary(&[names::TR], &[names::TABLE]) {
-                    self.clear_formatting_to_marker();
-                }
+            TagKind::Row if self.pop_to_before_boundary(&[names::TR], &[names::TABLE]) => {
+                self.clear_formatting_to_marker();
             }
             _ => {}
         }

@@ -129,7 +129,7 @@ pub(crate) fn find_records(
     let margin = (1.0 - runner_up_score / best.score).clamp(0.0, 1.0);
 
     complete(outline, &mut best);
-    best.analyse_links(outline, &links);
+    best.analyse_links(outline, links);
     let consistency = best.link_consistency;
     let mut records: Vec<DetectedRecord> = Vec::with_capacity(best.records.len());
     let drop_odd_links = best.records.len() >= 4 && consistency >= DOMINANT_SHAPE_SHARE;

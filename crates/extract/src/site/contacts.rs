@@ -29,6 +29,9 @@ pub struct ContactFootprint {
     pub countries: BTreeSet<String>,
 }
 
+/// One contact's repost groups, cities and countries, while gathering.
+type Gathered = (BTreeSet<usize>, BTreeSet<String>, BTreeSet<String>);
+
 /// The footprint of every contact of a site's ads, sorted by pseudonym.
 /// `groups[i]` is the repost group of `ads[i]`; `place_of` resolves a
 /// place key.
@@ -37,10 +40,7 @@ pub(super) fn footprints(
     groups: &[usize],
     place_of: &mut impl FnMut(&str) -> Option<Place>,
 ) -> Vec<ContactFootprint> {
-    let mut by_contact: BTreeMap<
-        &ContactPseudonym,
-        (BTreeSet<usize>, BTreeSet<String>, BTreeSet<String>),
-    > = BTreeMap::new();
+    let mut by_contact: BTreeMap<&ContactPseudonym, Gathered> = BTreeMap::new();
     for (ad, &group) in ads.iter().zip(groups) {
         let place = ad.place.as_deref().and_then(&mut *place_of);
         for contact in &ad.contacts {
