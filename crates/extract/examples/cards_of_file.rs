@@ -108,8 +108,9 @@ fn main() -> ExitCode {
     );
     let indicators = aggregate_site(&site, [page], None, context.captured_at);
     println!(
-        "site: ads seen {}, distinct locations {}, scope {:?}, languages {:?}, category {:?} ({:.2})",
+        "site: ads seen {} ({} with reposts merged), distinct locations {}, scope {:?}, languages {:?}, category {:?} ({:.2})",
         indicators.ads_seen,
+        indicators.ads_deduplicated,
         indicators.distinct_locations,
         indicators.scope,
         indicators.languages,

@@ -33,22 +33,26 @@ pub use contacts::{
 };
 pub use dedupe::repost_groups;
 
-/// Aggregate indicators of one site in one run; stored as JSON. Counts are
-/// of distinct ads after de-duplication unless a name says otherwise;
-/// shares are 0.0–1.0 of `ads_seen`. Holds no ad text, no contact detail.
+/// Aggregate indicators of one site in one run; stored as JSON. Counts and
+/// shares (0.0–1.0) are of `ads_deduplicated`, the ads left once reposts
+/// are merged, unless a name says otherwise. Holds no ad text, no contact
+/// detail.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SiteIndicators {
     /// Listing pages whose indicators went into this row.
     pub pages_parsed: usize,
-    /// Distinct ads seen: by ad key, then reposts under new ids merged.
+    /// Distinct ads seen, by ad key (an ad's id or URL): every ad the site
+    /// lists once, however many pages or promoted blocks show it. A repost
+    /// under a new id is a new key (the farm's truth counts it so too).
     pub ads_seen: usize,
     /// Ad cards seen, repeats included; `ad_cards / ads_seen` shows how much
     /// a site repeats its ads.
     pub ad_cards: usize,
-    /// Distinct ad keys, before reposts were merged.
-    pub ads_distinct_keys: usize,
-    /// Ads merged into another because their text is the same ad's.
+    /// `ads_seen` with reposts under new ids merged (same text within the
+    /// repost threshold, same contacts): the ads behind the listings.
+    pub ads_deduplicated: usize,
+    /// `ads_seen − ads_deduplicated`: how much reposting inflates the count.
     pub reposts_merged: usize,
     /// The site's own count of its ads, as most of its pages state it.
     pub site_counter: Option<u64>,
@@ -68,7 +72,7 @@ pub struct SiteIndicators {
     pub ads_last_30d: usize,
     /// Ads whose card gives no posting time.
     pub ads_undated: usize,
-    /// The four counts above as shares of `ads_seen`.
+    /// The four counts above as shares of `ads_deduplicated`.
     pub recency: RecencyShares,
     /// Share of ads per language (ISO 639-1); ads of no known language
     /// are in no entry.
@@ -232,7 +236,7 @@ pub fn aggregate_site<'a>(
         0.0
     };
     indicators.site_counter = most_frequent(&counters);
-    indicators.ads_distinct_keys = ads.len();
+    indicators.ads_seen = ads.len();
 
     // Reposts: groups of ads by fingerprint; each group counts once, with
     // its first ad's signals and every member's contacts.
@@ -241,7 +245,7 @@ pub fn aggregate_site<'a>(
     let distinct: Vec<usize> = (0..ads.len())
         .filter(|&index| groups[index] == index)
         .collect();
-    indicators.ads_seen = distinct.len();
+    indicators.ads_deduplicated = distinct.len();
     indicators.reposts_merged = ads.len() - distinct.len();
 
     if let Some(previous) = previous {
@@ -495,3 +499,6 @@ fn most_frequent(values: &[u64]) -> Option<u64> {
 fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
+
+#[cfg(test)]
+mod tests;

@@ -124,7 +124,11 @@ fn run_extract_page(headers: &[(String, String)], body: &[u8]) {
     }
     let indicators = aggregate_site(&site(false), &pages, None, context.captured_at);
     assert_eq!(indicators.pages_parsed, 2);
-    assert!(indicators.ads_seen <= indicators.ads_distinct_keys);
+    assert!(indicators.ads_deduplicated <= indicators.ads_seen);
+    assert_eq!(
+        indicators.reposts_merged,
+        indicators.ads_seen - indicators.ads_deduplicated
+    );
     for share in indicators
         .languages
         .values()

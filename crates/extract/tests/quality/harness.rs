@@ -293,7 +293,7 @@ fn evaluate_site(
     // an ad listed on a page not extracted may be counted or not (a full
     // crawl meets it in its list), anything else found is an error.
     tally.truth_ads = listed_keys.len();
-    tally.found_ads = indicators.ads_distinct_keys;
+    tally.found_ads = indicators.ads_seen;
     tally.extra_keys = found_keys
         .iter()
         .filter(|key| !truth_keys.contains(**key))
