@@ -13,6 +13,7 @@ mod farm;
 mod indicators;
 mod progress;
 mod prune;
+mod report;
 mod verify;
 
 use std::process::ExitCode;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
             config,
         } => verify::run(package.as_deref(), pubkey.as_deref(), store, &config.path),
         Command::Prune { config, older_than } => prune::run(&config.path, older_than.as_deref()),
+        Command::Report { report } => report::run(report),
         command => runtime().and_then(|runtime| runtime.block_on(run_async(command))),
     };
     match outcome {
@@ -110,7 +112,8 @@ async fn run_async(command: Command) -> anyhow::Result<u8> {
         | Command::Indicators { .. }
         | Command::Export { .. }
         | Command::Verify { .. }
-        | Command::Prune { .. } => {
+        | Command::Prune { .. }
+        | Command::Report { .. } => {
             unreachable!("synchronous commands are dispatched in main")
         }
     }

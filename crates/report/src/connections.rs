@@ -1,36 +1,43 @@
 //! Connections between sites (mapping field i) as a typed evidence graph.
 //!
-//! Four kinds of edge, each from its own evidence and each naming the
+//! Five kinds of edge, each from its own evidence and each naming the
 //! captures behind it:
 //! - **same template**: the sites' listing pages have the same DOM
 //!   structure (MinHash similarity of tag-path shingles, which already
 //!   collapses repeated siblings, so a page dominated by one long list looks
 //!   like the same page with a short one);
 //! - **shared tracking ids**: the same analytics or ad-network account;
+//! - **same company**: the same copyright holder named on the pages
+//!   (mapping field j), as the sites claim it;
 //! - **shared contacts**: the same keyed contact pseudonym on both sites,
 //!   counted only where the ads carrying it are not copies of one another
 //!   (a copied ad carries its contact along, which is the next kind's
 //!   evidence, not a second one);
-//! - **copied ads**: ad texts of one site found on another (SimHash within
-//!   `REPOST_HAMMING_THRESHOLD` bits), directed from the site that showed
-//!   them first when the runs read say so.
+//! - **copied ads**: ad texts of one site found on another (the ads' own
+//!   word pairs and numbers, compared on the features rare in the report,
+//!   `ad_text`), directed from the site that showed them first when the
+//!   runs read say so.
 //!
 //! "Same operator" is claimed only for a pair where at least two of these
 //! kinds agree: one kind alone has innocent explanations (an off-the-shelf
-//! theme, one advertiser on two platforms, an aggregator).
+//! theme, one advertiser on two platforms, an aggregator). A contacts edge
+//! counts toward it only with [`MIN_OPERATOR_SHARED_CONTACTS`] contacts or
+//! more: one travelling person links two sites, not their operators.
 //!
 //! Candidate pairs come from indexes, not from comparing every pair:
-//! MinHash bands for templates, id and pseudonym maps, and a multi-index of
-//! the 64-bit text fingerprints (four 16-bit chunks, each looked up within
-//! two bits: two texts within eight bits agree within two bits on at least
-//! one chunk).
+//! MinHash bands for templates, an inverted index of rare text features,
+//! and id and pseudonym maps.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use cartograph_extract::{fingerprint_distance, similarity, REPOST_HAMMING_THRESHOLD};
+use cartograph_extract::similarity;
 
+use crate::ad_text::{
+    candidate_pairs, containment, rare_features, COPY_CONTAINMENT_THRESHOLD,
+    MIN_SHARED_RARE_FEATURES,
+};
 use crate::model::{ReportData, SiteInput};
 
 /// Least site-to-site template similarity for a same-template edge: one
@@ -39,6 +46,12 @@ pub const TEMPLATE_SIMILARITY_THRESHOLD: f64 = 0.8;
 /// Least number of one site's ads found on another for a copied-ads edge;
 /// one or two matches can be a coincidence of short, formulaic texts.
 pub const MIN_COPIED_ADS: u64 = 3;
+/// Least rarity-weighted share of one ad's text found in another for the
+/// pair to explain a contact both carry (a copy, perhaps edited).
+pub(crate) const SIMILAR_ENOUGH_TO_EXPLAIN: f64 = 0.25;
+/// Least number of shared contacts for a contacts edge to count toward a
+/// same-operator claim.
+pub const MIN_OPERATOR_SHARED_CONTACTS: u64 = 3;
 /// Listing pages per site whose fingerprints are compared.
 pub const TEMPLATE_PAGES_PER_SITE: usize = 8;
 /// MinHash slots per band of the template index (32 bands of 4 slots find
@@ -51,14 +64,16 @@ const SLOTS_PER_BAND: usize = 4;
 pub enum EdgeKind {
     SameTemplate,
     SharedTrackingIds,
+    SameCompany,
     SharedContacts,
     CopiedAds,
 }
 
 impl EdgeKind {
-    pub const ALL: [EdgeKind; 4] = [
+    pub const ALL: [EdgeKind; 5] = [
         EdgeKind::SameTemplate,
         EdgeKind::SharedTrackingIds,
+        EdgeKind::SameCompany,
         EdgeKind::SharedContacts,
         EdgeKind::CopiedAds,
     ];
@@ -68,6 +83,7 @@ impl EdgeKind {
         match self {
             EdgeKind::SameTemplate => "same-template",
             EdgeKind::SharedTrackingIds => "shared-tracking-ids",
+            EdgeKind::SameCompany => "same-company",
             EdgeKind::SharedContacts => "shared-contacts",
             EdgeKind::CopiedAds => "copied-ads",
         }
@@ -78,6 +94,7 @@ impl EdgeKind {
         match self {
             EdgeKind::SameTemplate => "same page template",
             EdgeKind::SharedTrackingIds => "same analytics / ad-network account",
+            EdgeKind::SameCompany => "same company named as copyright holder",
             EdgeKind::SharedContacts => "same contacts advertised",
             EdgeKind::CopiedAds => "ads copied from one to the other",
         }
@@ -163,6 +180,7 @@ pub fn build_graph(data: &ReportData) -> ConnectionGraph {
     let mut edges = Vec::new();
     edges.extend(template_edges(sites));
     edges.extend(tracking_edges(sites));
+    edges.extend(company_edges(sites));
     let copies = copied_ads(sites);
     edges.extend(copies.values().filter_map(|pair| pair.edge(sites)));
     edges.extend(contact_edges(sites, &copies));
@@ -171,7 +189,10 @@ pub fn build_graph(data: &ReportData) -> ConnectionGraph {
     });
 
     let mut kinds_by_pair: BTreeMap<(String, String), BTreeSet<EdgeKind>> = BTreeMap::new();
-    for edge in &edges {
+    for edge in edges
+        .iter()
+        .filter(|edge| counts_toward_same_operator(edge))
+    {
         kinds_by_pair
             .entry(ordered(&edge.from, &edge.to))
             .or_default()
@@ -200,6 +221,14 @@ pub fn build_graph(data: &ReportData) -> ConnectionGraph {
         edges,
         same_operator,
     }
+}
+
+/// Whether an edge is strong enough to be one of the two kinds a
+/// same-operator claim needs: every edge is, except a contacts edge of
+/// fewer than [`MIN_OPERATOR_SHARED_CONTACTS`] contacts (one person
+/// advertising on two sites links them, but says nothing of who runs them).
+fn counts_toward_same_operator(edge: &Edge) -> bool {
+    edge.kind != EdgeKind::SharedContacts || edge.count >= MIN_OPERATOR_SHARED_CONTACTS
 }
 
 fn ordered(first: &str, second: &str) -> (String, String) {
@@ -381,14 +410,62 @@ fn tracking_edges(sites: &[SiteInput]) -> Vec<Edge> {
         .collect()
 }
 
+/// Sites naming the same copyright holder (compared folded: case, marks
+/// and spacing aside).
+fn company_edges(sites: &[SiteInput]) -> Vec<Edge> {
+    let mut sites_by_company: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, site) in sites.iter().enumerate() {
+        if let Some(company) = &site.evidence.company {
+            let key = cartograph_extract::fold(&company.name);
+            if !key.is_empty() {
+                sites_by_company.entry(key).or_default().push(index);
+            }
+        }
+    }
+    let mut edges = Vec::new();
+    for members in sites_by_company.values() {
+        for (position, &first) in members.iter().enumerate() {
+            for &second in &members[position + 1..] {
+                let (low, high) = pair_key(sites, first, second);
+                let (Some(low_company), Some(high_company)) =
+                    (&sites[low].evidence.company, &sites[high].evidence.company)
+                else {
+                    continue;
+                };
+                edges.push(Edge {
+                    kind: EdgeKind::SameCompany,
+                    from: sites[low].site_id.clone(),
+                    to: sites[high].site_id.clone(),
+                    directed: false,
+                    strength: 1.0,
+                    count: 1,
+                    basis: format!(
+                        "both pages name \"{}\" as copyright holder (as the sites claim; \
+                         unverified)",
+                        low_company.name
+                    ),
+                    shared_ids: Vec::new(),
+                    capture_ids: sorted_captures([low_company.capture_id, high_company.capture_id]),
+                });
+            }
+        }
+    }
+    edges
+}
+
 /// Ads of two sites whose texts match, per site pair `(low, high)`.
 #[derive(Debug, Default)]
 struct CopiedPair {
     low: usize,
     high: usize,
-    /// Fingerprints of `low`'s ads with a match on `high`, and the reverse.
+    /// Text ids of `low`'s ads with a match on `high`, and the reverse.
     low_matched: BTreeSet<u64>,
     high_matched: BTreeSet<u64>,
+    /// Text ids of ads with a loosely similar ad on the other site (at
+    /// least [`SIMILAR_ENOUGH_TO_EXPLAIN`]): enough to explain a shared
+    /// contact by copying, not to count a copy.
+    low_similar: BTreeSet<u64>,
+    high_similar: BTreeSet<u64>,
     /// Matches where `low` showed the text in an earlier run, and the reverse.
     low_first: u64,
     high_first: u64,
@@ -455,8 +532,8 @@ impl CopiedPair {
             strength: low_share.max(high_share),
             count: copied,
             basis: format!(
-                "{copied} ad text(s) on both sites (SimHash within {REPOST_HAMMING_THRESHOLD} \
-                 bits): {:.0}% of {}'s ads, {:.0}% of {}'s; {direction_words}",
+                "{copied} ad text(s) on both sites (at least {COPY_CONTAINMENT_THRESHOLD} of one \
+                 text's rare word pairs and numbers in the other): {:.0}% of {}'s ads, {:.0}% of {}'s; {direction_words}",
                 low_share * 100.0,
                 low.site_id,
                 high_share * 100.0,
@@ -468,80 +545,64 @@ impl CopiedPair {
     }
 }
 
-/// Chunk of a text fingerprint used by the multi-index.
-fn chunk(fingerprint: u64, position: usize) -> u16 {
-    (fingerprint >> (position * 16)) as u16
-}
-
-/// Every value within two bits of `value`, itself included.
-fn within_two_bits(value: u16) -> impl Iterator<Item = u16> {
-    std::iter::once(value)
-        .chain((0..16).map(move |bit| value ^ (1 << bit)))
-        .chain((0..16).flat_map(move |first| {
-            ((first + 1)..16).map(move |second| value ^ (1 << first) ^ (1 << second))
-        }))
-}
-
 fn copied_ads(sites: &[SiteInput]) -> BTreeMap<(usize, usize), CopiedPair> {
-    // (chunk position, chunk value) → (site, ad) entries.
-    let mut index: HashMap<(usize, u16), Vec<(usize, usize)>> = HashMap::new();
+    let all_texts = sites
+        .iter()
+        .flat_map(|site| site.evidence.ad_texts.iter().map(|ad| &ad.features));
+    let rare = rare_features(all_texts);
+    // (site, ad) of every ad text, and its rare features.
+    let mut owners: Vec<(usize, usize)> = Vec::new();
+    let mut ads: Vec<(usize, Vec<u64>)> = Vec::new();
     for (site_index, site) in sites.iter().enumerate() {
         for (ad_index, ad) in site.evidence.ad_texts.iter().enumerate() {
-            for position in 0..4 {
-                index
-                    .entry((position, chunk(ad.fingerprint, position)))
-                    .or_default()
-                    .push((site_index, ad_index));
+            let features: Vec<u64> = ad
+                .features
+                .0
+                .iter()
+                .copied()
+                .filter(|feature| rare.contains_key(feature))
+                .collect();
+            if features.len() >= MIN_SHARED_RARE_FEATURES {
+                owners.push((site_index, ad_index));
+                ads.push((site_index, features));
             }
         }
     }
     let mut pairs: BTreeMap<(usize, usize), CopiedPair> = BTreeMap::new();
-    let mut compared: BTreeSet<((usize, usize), (usize, usize))> = BTreeSet::new();
-    for (site_index, site) in sites.iter().enumerate() {
-        for (ad_index, ad) in site.evidence.ad_texts.iter().enumerate() {
-            compared.clear();
-            for position in 0..4 {
-                for value in within_two_bits(chunk(ad.fingerprint, position)) {
-                    let Some(entries) = index.get(&(position, value)) else {
-                        continue;
-                    };
-                    for &(other_site, other_ad) in entries {
-                        // Each unordered pair of ads once, from its lower site.
-                        if other_site <= site_index
-                            || !compared.insert(((site_index, ad_index), (other_site, other_ad)))
-                        {
-                            continue;
-                        }
-                        let other = &sites[other_site].evidence.ad_texts[other_ad];
-                        if fingerprint_distance(ad.fingerprint, other.fingerprint)
-                            > REPOST_HAMMING_THRESHOLD
-                        {
-                            continue;
-                        }
-                        let (low, high) = pair_key(sites, site_index, other_site);
-                        let (low_ad, high_ad) = if low == site_index {
-                            (ad, other)
-                        } else {
-                            (other, ad)
-                        };
-                        let pair = pairs.entry((low, high)).or_insert_with(|| CopiedPair {
-                            low,
-                            high,
-                            ..CopiedPair::default()
-                        });
-                        pair.low_matched.insert(low_ad.fingerprint);
-                        pair.high_matched.insert(high_ad.fingerprint);
-                        match low_ad.first_run.cmp(&high_ad.first_run) {
-                            std::cmp::Ordering::Less => pair.low_first += 1,
-                            std::cmp::Ordering::Greater => pair.high_first += 1,
-                            std::cmp::Ordering::Equal => {}
-                        }
-                        pair.captures.extend(low_ad.capture_ids.iter().copied());
-                        pair.captures.extend(high_ad.capture_ids.iter().copied());
-                    }
-                }
-            }
+    for (first_index, second_index) in candidate_pairs(&ads) {
+        let (share, shared) = containment(&ads[first_index].1, &ads[second_index].1, &rare);
+        if share < SIMILAR_ENOUGH_TO_EXPLAIN {
+            continue;
         }
+        let (first_site, first_ad) = owners[first_index];
+        let (second_site, second_ad) = owners[second_index];
+        let first = &sites[first_site].evidence.ad_texts[first_ad];
+        let second = &sites[second_site].evidence.ad_texts[second_ad];
+        let (low, high) = pair_key(sites, first_site, second_site);
+        let (low_ad, high_ad) = if low == first_site {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        let pair = pairs.entry((low, high)).or_insert_with(|| CopiedPair {
+            low,
+            high,
+            ..CopiedPair::default()
+        });
+        pair.low_similar.insert(low_ad.text_id);
+        pair.high_similar.insert(high_ad.text_id);
+        if share < COPY_CONTAINMENT_THRESHOLD || shared < MIN_SHARED_RARE_FEATURES {
+            continue;
+        }
+        pair.low_matched.insert(low_ad.text_id);
+        pair.high_matched.insert(high_ad.text_id);
+        match low_ad.first_run.cmp(&high_ad.first_run) {
+            std::cmp::Ordering::Less => pair.low_first += 1,
+            std::cmp::Ordering::Greater => pair.high_first += 1,
+            std::cmp::Ordering::Equal => {}
+        }
+        pair.captures.extend(low_ad.capture_ids.iter().copied());
+        pair.captures.extend(high_ad.capture_ids.iter().copied());
     }
     pairs
 }
@@ -565,10 +626,12 @@ fn contact_edges(sites: &[SiteInput], copies: &BTreeMap<(usize, usize), CopiedPa
             for &second in &members[position + 1..] {
                 let (low, high) = pair_key(sites, first, second);
                 let copy = copies.get(&(low, high));
-                let copied_low = copy.map_or(&empty, |copy| &copy.low_matched);
-                let copied_high = copy.map_or(&empty, |copy| &copy.high_matched);
+                let copied_low = copy.map_or(&empty, |copy| &copy.low_similar);
+                let copied_high = copy.map_or(&empty, |copy| &copy.high_similar);
+                // Copying explains a shared contact when one of the two sites
+                // shows it only on ads the other site also shows.
                 let independent = carries_uncopied(&sites[low], pseudonym, copied_low)
-                    || carries_uncopied(&sites[high], pseudonym, copied_high);
+                    && carries_uncopied(&sites[high], pseudonym, copied_high);
                 let entry = shared_by_pair.entry((low, high)).or_default();
                 if independent {
                     entry.0.insert(pseudonym);
@@ -626,11 +689,11 @@ fn carries_uncopied(site: &SiteInput, pseudonym: &str, copied: &BTreeSet<u64>) -
         .iter()
         .filter(|observation| observation.pseudonym == pseudonym)
         .any(|observation| {
-            observation.ad_fingerprints.is_empty()
+            observation.ad_text_ids.is_empty()
                 || observation
-                    .ad_fingerprints
+                    .ad_text_ids
                     .iter()
-                    .any(|fingerprint| !copied.contains(fingerprint))
+                    .any(|text_id| !copied.contains(text_id))
         })
 }
 

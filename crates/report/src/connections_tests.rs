@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::test_support::{
-    data, site, sketch, with_ad, with_contact, with_template, with_tracking, Sighting,
+    data, site, sketch, text_id, with_ad, with_contact, with_template, with_tracking, Sighting,
 };
 
 fn kinds_between(graph: &ConnectionGraph, first: &str, second: &str) -> Vec<EdgeKind> {
@@ -65,41 +65,35 @@ fn shared_tracking_ids_name_the_ids_and_captures() {
     assert!((edge.strength - 1.0).abs() < 1e-9);
 }
 
-/// Fingerprints at a given distance from a base, spread across chunks.
-fn flipped(base: u64, bits: &[u32]) -> u64 {
-    bits.iter().fold(base, |value, bit| value ^ (1 << bit))
+const TEXTS: [&str; 5] = [
+    "Heidi deine Begleitung am Abend ich spreche Deutsch und etwas Englisch ich mag Musik",
+    "Birgit fröhliche Gesellschaft Termine nach telefonischer Vereinbarung immer pünktlich",
+    "Elena elegant und herzlich freundliche und diskrete Begleitung zu Essen und Konzerten",
+    "Anja charmantes Lächeln neu in der Stadt nur für kurze Zeit ruhig und diskret",
+    "Carina ruhig und diskret Lichter der Stadt gute Gespräche und Reisen am Wochenende",
+];
+
+/// The same ad as an aggregator shows it: its own label and a "via" line.
+fn copy_of(text: &str) -> String {
+    format!("Teléfono {text} via source")
 }
 
 #[test]
-fn copied_ads_are_found_within_eight_bits_and_directed_by_first_run() {
-    let bases: [u64; 4] = [
-        0x0123_4567_89ab_cdef,
-        0xfedc_ba98_7654_3210,
-        0x0f0f_f0f0_1234_8765,
-        0xaaaa_5555_cccc_3333,
-    ];
-    // Copies at distance 8: two bits in each 16-bit chunk, all in one
-    // chunk, a single bit, and identical.
-    let copies = [
-        flipped(bases[0], &[0, 1, 16, 17, 32, 33, 48, 49]),
-        flipped(bases[1], &[0, 1, 2, 3, 4, 5, 6, 7]),
-        flipped(bases[2], &[40]),
-        bases[3],
-    ];
+fn copied_ads_are_found_across_labels_and_directed_by_first_run() {
     let mut source = site("source");
     let mut copier = site("copier");
-    for (index, (base, copy)) in bases.iter().zip(copies).enumerate() {
-        source = with_ad(source, *base, 1, 10 + index as u64);
-        copier = with_ad(copier, copy, 2, 20 + index as u64);
+    for (index, text) in TEXTS[..4].iter().enumerate() {
+        source = with_ad(source, text, 1, 10 + index as u64);
+        copier = with_ad(copier, &copy_of(text), 2, 20 + index as u64);
     }
-    // Nine bits away is another text.
-    source = with_ad(source, 0x1111_2222_3333_4444, 1, 30);
+    // Another ad from the same phrase book is not a copy.
     copier = with_ad(
         copier,
-        flipped(0x1111_2222_3333_4444, &[0, 1, 2, 3, 4, 5, 6, 7, 8]),
+        "Carina elegant und herzlich ich spreche Deutsch Termine nach Vereinbarung",
         2,
-        31,
+        30,
     );
+    source = with_ad(source, TEXTS[4], 1, 31);
     let graph = build_graph(&data(vec![copier, source]));
     assert_eq!(graph.edges.len(), 1, "{:#?}", graph.edges);
     let edge = &graph.edges[0];
@@ -114,46 +108,42 @@ fn copied_ads_are_found_within_eight_bits_and_directed_by_first_run() {
 fn copies_first_seen_in_one_run_are_undirected_and_too_few_are_no_edge() {
     let mut first = site("first");
     let mut second = site("second");
-    for index in 0..3_u64 {
-        first = with_ad(first, index * 0x1000_0001_0001_0001 + 7, 1, index);
-        second = with_ad(second, index * 0x1000_0001_0001_0001 + 7, 1, 10 + index);
+    for (index, text) in TEXTS[..3].iter().enumerate() {
+        first = with_ad(first, text, 1, index as u64);
+        second = with_ad(second, &copy_of(text), 1, 10 + index as u64);
     }
     let graph = build_graph(&data(vec![first.clone(), second]));
     assert_eq!(graph.edges.len(), 1);
     assert!(!graph.edges[0].directed);
     assert!(graph.edges[0].basis.contains("direction unknown"));
 
-    let few = with_ad(with_ad(site("few"), 7, 1, 40), 0x1000_0001_0001_0008, 1, 41);
+    let few = with_ad(with_ad(site("few"), TEXTS[0], 1, 40), TEXTS[1], 1, 41);
     let graph = build_graph(&data(vec![first, few]));
     assert!(graph.edges.is_empty(), "{:#?}", graph.edges);
 }
 
-fn sighting<'a>(pseudonym: &'a str, capture_id: u64, ad_fingerprints: &'a [u64]) -> Sighting<'a> {
+fn sighting<'a>(pseudonym: &'a str, capture_id: u64, ad_text_ids: &'a [u64]) -> Sighting<'a> {
     Sighting {
         pseudonym,
         city: Some("Wien"),
         country: Some("AT"),
         run: 1,
         capture_id,
-        ad_fingerprints,
+        ad_text_ids,
     }
 }
 
 #[test]
 fn contacts_shared_only_through_copied_ads_are_not_a_second_kind() {
-    let copied_texts = [
-        0x0101_0101_0101_0101_u64,
-        0x0202_0202_0202_0202,
-        0x0303_0303_0303_0303,
-    ];
     let mut source = site("source");
     let mut aggregator = site("aggregator");
-    for (index, text) in copied_texts.iter().enumerate() {
-        source = with_ad(source, *text, 1, index as u64);
-        aggregator = with_ad(aggregator, *text, 2, 10 + index as u64);
+    for (index, text) in TEXTS[..3].iter().enumerate() {
+        source = with_ad(source, text, 1, index as u64);
+        aggregator = with_ad(aggregator, &copy_of(text), 2, 10 + index as u64);
     }
-    source = with_contact(source, sighting("phone:aaa", 1, &copied_texts[..1]));
-    aggregator = with_contact(aggregator, sighting("phone:aaa", 11, &copied_texts[..1]));
+    source = with_contact(source, sighting("phone:aaa", 1, &[text_id(TEXTS[0])]));
+    let copied_id = [text_id(&copy_of(TEXTS[0]))];
+    aggregator = with_contact(aggregator, sighting("phone:aaa", 11, &copied_id));
     let graph = build_graph(&data(vec![source.clone(), aggregator.clone()]));
     assert_eq!(
         kinds_between(&graph, "source", "aggregator"),
@@ -162,9 +152,9 @@ fn contacts_shared_only_through_copied_ads_are_not_a_second_kind() {
     assert!(graph.same_operator.is_empty());
 
     // The same contact on an ad of its own on the aggregator is independent.
-    let own_text = 0x7777_0000_7777_0000_u64;
-    aggregator = with_ad(aggregator, own_text, 2, 15);
-    aggregator = with_contact(aggregator, sighting("phone:aaa", 15, &[own_text]));
+    aggregator = with_ad(aggregator, TEXTS[4], 2, 15);
+    let own_id = [text_id(TEXTS[4])];
+    aggregator = with_contact(aggregator, sighting("phone:aaa", 15, &own_id));
     let graph = build_graph(&data(vec![source, aggregator]));
     let mut kinds = kinds_between(&graph, "source", "aggregator");
     kinds.sort();
@@ -208,13 +198,4 @@ fn same_operator_needs_two_kinds() {
     );
     assert!(!graph.same_operator_as("alpha", "gamma"));
     assert!(graph.same_operator_as("beta", "alpha"));
-}
-
-#[test]
-fn within_two_bits_enumerates_every_neighbour_once() {
-    let neighbours: BTreeSet<u16> = within_two_bits(0x00ff).collect();
-    assert_eq!(neighbours.len(), 1 + 16 + 120);
-    assert!(neighbours
-        .iter()
-        .all(|value| (value ^ 0x00ff).count_ones() <= 2));
 }

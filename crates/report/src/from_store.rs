@@ -129,7 +129,11 @@ pub fn report_data_from_store(
             ));
         }
         input.fields.page_title = read.page_title;
-        input.fields.company = read.company;
+        input.fields.company = read
+            .evidence
+            .company
+            .as_ref()
+            .map(|company| company.name.clone());
         input.fields.ad_space.post_ad_page_linked = read.post_ad_page_linked;
         input.evidence = read.evidence;
         inputs.push(input);

@@ -49,6 +49,7 @@ dl.fields dt{font-weight:600;color:#333}dl.fields dd{margin:0;word-break:break-w
 svg.graph{max-width:100%;height:auto;border:1px solid #dde;background:#fff}\
 .legend span{display:inline-block;margin-right:16px}.swatch{display:inline-block;width:18px;height:4px;vertical-align:middle;margin-right:4px}\
 .swatch-same-template{background:#1f77b4}.swatch-shared-tracking-ids{background:#e07b00}\
+.swatch-same-company{background:#7b3fa0}\
 .swatch-shared-contacts{background:#2a9d3a}.swatch-copied-ads{background:#c62828}\
 .research{background:#fff8e1;border-left:4px solid #e0a800;padding:8px 12px}\
 code{font-size:0.92em;word-break:break-all}.empty{color:#999}\

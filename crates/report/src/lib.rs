@@ -14,6 +14,7 @@
 //! every format that could interpret it (HTML, XML, DOT, spreadsheet
 //! formulas).
 
+mod ad_text;
 mod connections;
 mod from_store;
 mod graph_formats;
@@ -31,9 +32,13 @@ mod test_support;
 
 use std::path::PathBuf;
 
+pub use ad_text::{
+    TextFeatures, COMMON_FEATURE_MIN_ADS, COMMON_FEATURE_SHARE, COPY_CONTAINMENT_THRESHOLD,
+    MIN_SHARED_RARE_FEATURES,
+};
 pub use connections::{
     build_graph, ConnectionGraph, Edge, EdgeKind, GraphNode, SameOperator, MIN_COPIED_ADS,
-    TEMPLATE_PAGES_PER_SITE, TEMPLATE_SIMILARITY_THRESHOLD,
+    MIN_OPERATOR_SHARED_CONTACTS, TEMPLATE_PAGES_PER_SITE, TEMPLATE_SIMILARITY_THRESHOLD,
 };
 pub use from_store::{report_data_from_store, ReportScope, StoreReadOptions};
 pub use graph_formats::{write_connections, ConnectionsFormat, CONNECTIONS_FORMAT_VERSION};
@@ -50,10 +55,10 @@ pub use methodology::{
     RESEARCH_FINDINGS,
 };
 pub use model::{
-    AdSpace, AdTextObservation, CategoryField, ConnectionEvidence, ContactObservation,
-    ContactShares, GeographicalScope, LabelCount, LabelShare, LanguageField, Lingo, MappingFields,
-    Origin, PriceSummary, ReportData, RunSummary, Services, SiteInput, SizeAndUse,
-    TemplateObservation, TrackingObservation, TrendPoint, TrendSeries, TrendUnit,
+    AdSpace, AdTextObservation, CategoryField, CompanyObservation, ConnectionEvidence,
+    ContactObservation, ContactShares, GeographicalScope, LabelCount, LabelShare, LanguageField,
+    Lingo, MappingFields, Origin, PriceSummary, ReportData, RunSummary, Services, SiteInput,
+    SizeAndUse, TemplateObservation, TrackingObservation, TrendPoint, TrendSeries, TrendUnit,
 };
 pub use movement::{movement, CountryPairMovement, Movement, SiteMovement, SitePairMovement};
 pub use output::write_atomically;

@@ -20,7 +20,7 @@ fingerprint of the card text. Shares are of distinct ads.";
 /// What the connection evidence does and does not show.
 pub const CONNECTIONS: &str = "Connections between sites are evidence, not conclusions: the same \
 page template (DOM structure, not text), the same analytics or ad-network account, the same \
-contacts advertised on ads that are not copies of each other, and ads copied from one site to \
+company named as copyright holder, the same contacts advertised on ads that are not copies of each other, and ads copied from one site to \
 another (the same card text). Each edge names the captures it was seen in. One kind alone has \
 innocent explanations (an off-the-shelf theme, one advertiser on two platforms, an aggregator), \
 so \"same operator\" is only stated where at least two independent kinds agree.";
@@ -98,8 +98,8 @@ pub const INDICATOR_NOTES: &[IndicatorNote] = &[
     IndicatorNote {
         field: "i",
         indicator: "connections",
-        meaning: "same template, shared analytics ids, shared contacts, copied ads; same operator \
-                  only where two kinds agree",
+        meaning: "same template, shared analytics ids, same company named, shared contacts, \
+                  copied ads; same operator only where two kinds agree",
         strength: "evidence of links between sites, not of what happens on them",
     },
     IndicatorNote {

@@ -19,6 +19,8 @@ use serde::Serialize;
 
 use cartograph_extract::TemplateFingerprint;
 
+use crate::ad_text::TextFeatures;
+
 /// Everything one report is made from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportData {
@@ -276,8 +278,18 @@ pub struct ConnectionEvidence {
     pub tracking_ids: Vec<TrackingObservation>,
     /// Contacts (pseudonyms) and where the ads carrying them were placed.
     pub contacts: Vec<ContactObservation>,
-    /// One entry per distinct ad text (SimHash fingerprint).
+    /// One entry per distinct ad text.
     pub ad_texts: Vec<AdTextObservation>,
+    /// The copyright holder the pages name (field j), and where.
+    pub company: Option<CompanyObservation>,
+}
+
+/// A company named on a site's pages as the copyright holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyObservation {
+    /// As the page writes it.
+    pub name: String,
+    pub capture_id: u64,
 }
 
 /// A listing page's structure sketch.
@@ -313,10 +325,10 @@ pub struct ContactObservation {
     /// order of captures inside one run says nothing about who moved first.
     pub first_run: u64,
     pub capture_ids: Vec<u64>,
-    /// Text fingerprints of the ads carrying the contact here, so a contact
-    /// that two sites share only because one copied the other's ads is not
-    /// counted as independent evidence.
-    pub ad_fingerprints: Vec<u64>,
+    /// Ids ([`AdTextObservation::text_id`]) of the ad texts carrying the
+    /// contact here, so a contact that two sites share only because one
+    /// copied the other's ads is not counted as independent evidence.
+    pub ad_text_ids: Vec<u64>,
 }
 
 impl std::fmt::Debug for ContactObservation {
@@ -337,8 +349,10 @@ impl std::fmt::Debug for ContactObservation {
 /// One distinct ad text on one site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdTextObservation {
-    /// SimHash of the folded card text (`cartograph_extract::text_fingerprint`).
-    pub fingerprint: u64,
+    /// Names the text within the report (the features' digest).
+    pub text_id: u64,
+    /// The ad's own words and numbers (see `ad_text`).
+    pub features: TextFeatures,
     /// When the site first showed it, within the runs read.
     pub first_seen: DateTime<Utc>,
     /// The run of `first_seen`.

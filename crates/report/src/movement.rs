@@ -201,7 +201,7 @@ mod tests {
             country: Some(country),
             run,
             capture_id: run * 10,
-            ad_fingerprints: &[],
+            ad_text_ids: &[],
         }
     }
 

@@ -16,7 +16,7 @@
 //! one report, never leave it, and so cannot be compared with any other
 //! output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read as _;
 
 use chrono::{DateTime, Utc};
@@ -30,11 +30,12 @@ use cartograph_extract::{
 };
 use cartograph_store::{CaptureId, CaptureRecord, RunId, Store};
 
+use crate::ad_text::{content_tokens, text_features};
 use crate::connections::TEMPLATE_PAGES_PER_SITE;
 use crate::from_store::serialized_name;
 use crate::model::{
-    AdTextObservation, ConnectionEvidence, ContactObservation, TemplateObservation,
-    TrackingObservation,
+    AdTextObservation, CompanyObservation, ConnectionEvidence, ContactObservation,
+    TemplateObservation, TrackingObservation,
 };
 use crate::ReportError;
 
@@ -45,7 +46,6 @@ const COMPANY_MAX_CHARS: usize = 80;
 #[derive(Debug, Default)]
 pub(crate) struct PageEvidence {
     pub(crate) page_title: Option<String>,
-    pub(crate) company: Option<String>,
     pub(crate) post_ad_page_linked: Option<bool>,
     pub(crate) evidence: ConnectionEvidence,
     /// Pages that could not be read back (no body, unknown coding), in
@@ -77,6 +77,7 @@ pub(crate) fn read_page_evidence(
     let mut ad_texts: BTreeMap<u64, AdTextObservation> = BTreeMap::new();
     let mut reported_pages_read = 0_usize;
     let mut post_ad_seen = false;
+    let mut site_cards: Vec<SeenCard> = Vec::new();
 
     for page in pages {
         let Some(capture) = store.capture(page.capture_id)? else {
@@ -104,8 +105,12 @@ pub(crate) fn read_page_evidence(
             if result.page_title.is_none() {
                 result.page_title = page_title(&document);
             }
-            if result.company.is_none() {
-                result.company = copyright_holder(&document);
+            if result.evidence.company.is_none() {
+                result.evidence.company =
+                    copyright_holder(&document).map(|name| CompanyObservation {
+                        name,
+                        capture_id: capture.id,
+                    });
             }
             post_ad_seen |= links_post_ad_page(&document);
             if result.evidence.template_pages.len() < TEMPLATE_PAGES_PER_SITE {
@@ -124,62 +129,76 @@ pub(crate) fn read_page_evidence(
         }
 
         let cards = find_cards(&document, &page_url, site.profile.as_ref());
-        for card in &cards.cards {
-            let text_entry =
-                ad_texts
-                    .entry(card.text_fingerprint)
-                    .or_insert_with(|| AdTextObservation {
-                        fingerprint: card.text_fingerprint,
-                        first_seen: seen_at,
-                        first_run: page.run_id,
-                        capture_ids: Vec::new(),
-                    });
-            note_seen(
-                &mut text_entry.first_seen,
-                &mut text_entry.first_run,
+        for card in cards.cards {
+            site_cards.push(SeenCard {
+                run_id: page.run_id,
+                capture_id: capture.id,
                 seen_at,
-                page.run_id,
-            );
-            push_unique(&mut text_entry.capture_ids, capture.id);
+                text: card.text,
+                hrefs: card.hrefs,
+                location_text: card.location_text,
+            });
+        }
+    }
+    let folded_cards: Vec<String> = site_cards.iter().map(|card| fold(&card.text)).collect();
+    let boilerplate = site_boilerplate(&folded_cards);
+    for (card, folded) in site_cards.iter().zip(&folded_cards) {
+        let features = text_features(&content_tokens(folded), &boilerplate);
+        let text_id = features.digest();
+        let text_entry = ad_texts
+            .entry(text_id)
+            .or_insert_with(|| AdTextObservation {
+                text_id,
+                features,
+                first_seen: card.seen_at,
+                first_run: card.run_id,
+                capture_ids: Vec::new(),
+            });
+        note_seen(
+            &mut text_entry.first_seen,
+            &mut text_entry.first_run,
+            card.seen_at,
+            card.run_id,
+        );
+        push_unique(&mut text_entry.capture_ids, card.capture_id);
 
-            let hrefs: Vec<&str> = card.hrefs.iter().map(Url::as_str).collect();
-            let signals = find_contacts(&card.text, &hrefs, site.country.as_str(), key);
-            if signals.pseudonyms.is_empty() {
-                continue;
-            }
-            let place = card
-                .location_text
-                .as_deref()
-                .and_then(find_place)
-                .or_else(|| find_place(&card.text));
-            let city = place
-                .filter(|place| !place.is_country())
-                .map(|place| place.name.to_owned());
-            let country = place.map(|place| place.country.to_ascii_uppercase());
-            for pseudonym in signals.pseudonyms {
-                let identifier = format!("{}:{}", pseudonym.kind.as_str(), pseudonym.digest);
-                let observation = contacts
-                    .entry((identifier.clone(), city.clone(), country.clone()))
-                    .or_insert_with(|| ContactObservation {
-                        pseudonym: identifier,
-                        city: city.clone(),
-                        country: country.clone(),
-                        first_seen: seen_at,
-                        last_seen: seen_at,
-                        first_run: page.run_id,
-                        capture_ids: Vec::new(),
-                        ad_fingerprints: Vec::new(),
-                    });
-                note_seen(
-                    &mut observation.first_seen,
-                    &mut observation.first_run,
-                    seen_at,
-                    page.run_id,
-                );
-                observation.last_seen = observation.last_seen.max(seen_at);
-                push_unique(&mut observation.capture_ids, capture.id);
-                push_unique(&mut observation.ad_fingerprints, card.text_fingerprint);
-            }
+        let hrefs: Vec<&str> = card.hrefs.iter().map(Url::as_str).collect();
+        let signals = find_contacts(&card.text, &hrefs, site.country.as_str(), key);
+        if signals.pseudonyms.is_empty() {
+            continue;
+        }
+        let place = card
+            .location_text
+            .as_deref()
+            .and_then(find_place)
+            .or_else(|| find_place(&card.text));
+        let city = place
+            .filter(|place| !place.is_country())
+            .map(|place| place.name.to_owned());
+        let country = place.map(|place| place.country.to_ascii_uppercase());
+        for pseudonym in signals.pseudonyms {
+            let identifier = format!("{}:{}", pseudonym.kind.as_str(), pseudonym.digest);
+            let observation = contacts
+                .entry((identifier.clone(), city.clone(), country.clone()))
+                .or_insert_with(|| ContactObservation {
+                    pseudonym: identifier,
+                    city: city.clone(),
+                    country: country.clone(),
+                    first_seen: card.seen_at,
+                    last_seen: card.seen_at,
+                    first_run: card.run_id,
+                    capture_ids: Vec::new(),
+                    ad_text_ids: Vec::new(),
+                });
+            note_seen(
+                &mut observation.first_seen,
+                &mut observation.first_run,
+                card.seen_at,
+                card.run_id,
+            );
+            observation.last_seen = observation.last_seen.max(card.seen_at);
+            push_unique(&mut observation.capture_ids, card.capture_id);
+            push_unique(&mut observation.ad_text_ids, text_id);
         }
     }
     if reported_pages_read > 0 {
@@ -200,6 +219,46 @@ pub(crate) fn read_page_evidence(
     result.evidence.contacts = contacts.into_values().collect();
     result.evidence.ad_texts = ad_texts.into_values().collect();
     Ok(result)
+}
+
+/// One ad card as read, kept until the whole site is read (the site's
+/// boilerplate words are known only then).
+struct SeenCard {
+    run_id: RunId,
+    capture_id: CaptureId,
+    seen_at: DateTime<Utc>,
+    text: String,
+    hrefs: Vec<Url>,
+    location_text: Option<String>,
+}
+
+/// Words on at least this share of a site's cards are its labels and
+/// furniture ("Telefon", "via"), not the ad's own text. High, because a
+/// small phrase book makes ordinary words frequent too, and dropping those
+/// on one site but not on the other would make a copy look different.
+const BOILERPLATE_SHARE: f64 = 0.9;
+/// Below this many cards a site's boilerplate cannot be told apart.
+const BOILERPLATE_MIN_CARDS: usize = 5;
+
+/// The content tokens on at least [`BOILERPLATE_SHARE`] of the site's
+/// (folded) card texts.
+fn site_boilerplate(folded_cards: &[String]) -> HashSet<String> {
+    if folded_cards.len() < BOILERPLATE_MIN_CARDS {
+        return HashSet::new();
+    }
+    let mut card_counts: HashMap<&str, usize> = HashMap::new();
+    for folded in folded_cards {
+        let words: HashSet<&str> = content_tokens(folded).into_iter().collect();
+        for word in words {
+            *card_counts.entry(word).or_default() += 1;
+        }
+    }
+    let least = ((folded_cards.len() as f64 * BOILERPLATE_SHARE).ceil() as usize).max(2);
+    card_counts
+        .into_iter()
+        .filter(|(_, count)| *count >= least)
+        .map(|(word, _)| word.to_owned())
+        .collect()
 }
 
 fn note_seen(

@@ -137,6 +137,7 @@ pub(crate) fn edge_colour(kind: EdgeKind) -> &'static str {
     match kind {
         EdgeKind::SameTemplate => "#1f77b4",
         EdgeKind::SharedTrackingIds => "#e07b00",
+        EdgeKind::SameCompany => "#7b3fa0",
         EdgeKind::SharedContacts => "#2a9d3a",
         EdgeKind::CopiedAds => "#c62828",
     }
@@ -201,7 +202,7 @@ pub(crate) fn connection_graph(graph: &ConnectionGraph) -> String {
             .unwrap_or(0) as f64;
         let (dx, dy) = (x2 - x1, y2 - y1);
         let length = (dx * dx + dy * dy).sqrt().max(1.0);
-        let offset = (kind_index - 1.5) * 14.0;
+        let offset = (kind_index - 2.0) * 12.0;
         let control_x = (x1 + x2) / 2.0 - dy / length * offset;
         let control_y = (y1 + y2) / 2.0 + dx / length * offset;
         let same_operator = graph.same_operator_as(&edge.from, &edge.to);

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use cartograph_extract::TemplateFingerprint;
 
+use crate::ad_text::{content_tokens, text_features, TextFeatures};
 use crate::model::{
     AdTextObservation, ConnectionEvidence, ContactObservation, MappingFields, ReportData,
     RunSummary, SiteInput, TemplateObservation, TrackingObservation,
@@ -92,14 +93,27 @@ pub(crate) fn with_tracking(mut site: SiteInput, id: &str, capture_id: u64) -> S
     site
 }
 
+/// The features of `words` (no boilerplate dropped).
+pub(crate) fn features_of_words(words: &str) -> TextFeatures {
+    let folded = cartograph_extract::fold(words);
+    text_features(&content_tokens(&folded), &Default::default())
+}
+
+/// The text id an ad of `words` gets.
+pub(crate) fn text_id(words: &str) -> u64 {
+    features_of_words(words).digest()
+}
+
 pub(crate) fn with_ad(
     mut site: SiteInput,
-    fingerprint: u64,
+    words: &str,
     first_run: u64,
     capture_id: u64,
 ) -> SiteInput {
+    let features = features_of_words(words);
     site.evidence.ad_texts.push(AdTextObservation {
-        fingerprint,
+        text_id: features.digest(),
+        features,
         first_seen: at(first_run),
         first_run,
         capture_ids: vec![capture_id],
@@ -113,7 +127,7 @@ pub(crate) struct Sighting<'a> {
     pub(crate) country: Option<&'a str>,
     pub(crate) run: u64,
     pub(crate) capture_id: u64,
-    pub(crate) ad_fingerprints: &'a [u64],
+    pub(crate) ad_text_ids: &'a [u64],
 }
 
 pub(crate) fn with_contact(mut site: SiteInput, sighting: Sighting<'_>) -> SiteInput {
@@ -125,7 +139,7 @@ pub(crate) fn with_contact(mut site: SiteInput, sighting: Sighting<'_>) -> SiteI
         last_seen: at(sighting.run),
         first_run: sighting.run,
         capture_ids: vec![sighting.capture_id],
-        ad_fingerprints: sighting.ad_fingerprints.to_vec(),
+        ad_text_ids: sighting.ad_text_ids.to_vec(),
     });
     site
 }
