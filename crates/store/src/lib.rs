@@ -9,11 +9,22 @@
 //!
 //! Layout of a store directory:
 //! - `db/`: the sled database;
-//! - `blobs/ab/cdef….zst`: bodies, once per SHA-256 (see `blobs`).
+//! - `blobs/ab/cdef….zst`: bodies, once per SHA-256 (see `blobs`);
+//! - `lock`: who holds the store (see `lock`); `reads.sock`: where the
+//!   holder serves reads to other processes.
+//!
+//! Runs resume: the frontier (`frontier`), host pacing (`host_pacing`), ads
+//! across runs (`ads`) and the daemon's schedules (`schedule_state`) each
+//! live in a tree of their own.
 
+mod ads;
 mod blobs;
+mod frontier;
+mod host_pacing;
+mod lock;
 mod records;
 mod robots_cache;
+mod schedule_state;
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +35,16 @@ pub use records::{
     SiteIndicatorsRecord, SiteRunRecord, SiteRunStatus,
 };
 pub use robots_cache::RobotsCacheRecord;
+
+pub use ads::{AdRunSummary, AdSeenRecord};
+pub use frontier::{
+    FrontierCounts, FrontierEntry, FrontierSnapshot, FrontierState, FrontierUpdate, SeenKind,
+    SiteProgress,
+};
+pub use host_pacing::HostPacingRecord;
+pub use lock::{socket_path, LockHolder, LOCK_FILE, SOCKET_FILE};
+pub use records::Resumption;
+pub use schedule_state::ScheduleStateRecord;
 
 use blobs::BlobStore;
 use serde::de::DeserializeOwned;
@@ -73,6 +94,18 @@ pub enum StoreError {
     },
     #[error("run {0} does not exist")]
     NoSuchRun(RunId),
+    #[error("store at {} is in use by {}", path.display(), holder_words(holder))]
+    Locked {
+        path: PathBuf,
+        holder: Option<LockHolder>,
+    },
+}
+
+fn holder_words(holder: &Option<LockHolder>) -> String {
+    match holder {
+        Some(holder) => holder.to_string(),
+        None => "another process (it has not written its pid yet)".to_owned(),
+    }
 }
 
 /// An open store. Cheap to share behind an `Arc`; sled is thread-safe.
@@ -87,6 +120,8 @@ pub struct Store {
     page_indicators: sled::Tree,
     site_indicators: sled::Tree,
     blobs: BlobStore,
+    /// Held for the store's life: one writer per store.
+    _lock: lock::StoreLock,
 }
 
 impl Store {
@@ -97,6 +132,7 @@ impl Store {
             path: root.clone(),
             source,
         })?;
+        let store_lock = lock::StoreLock::acquire(&root)?;
         let db_path = root.join("db");
         let db = sled::open(&db_path).map_err(|source| StoreError::Open {
             path: db_path.clone(),
@@ -133,6 +169,7 @@ impl Store {
             page_indicators: open_tree("page_indicators")?,
             site_indicators: open_tree("site_indicators")?,
             blobs: BlobStore::open(root.join("blobs"))?,
+            _lock: store_lock,
             db,
             root,
         };
@@ -163,6 +200,7 @@ impl Store {
             started_at,
             finished_at: None,
             state: RunState::Running,
+            resumptions: Vec::new(),
             sites: sites
                 .into_iter()
                 .map(|site| (site, SiteRunRecord::pending()))
@@ -180,6 +218,16 @@ impl Store {
     /// The run `id`, if it exists.
     pub fn run(&self, id: RunId) -> Result<Option<RunRecord>, StoreError> {
         self.get_json(&self.runs, &id.to_be_bytes(), "run")
+    }
+
+    /// Runs that neither completed nor were abandoned (cut off by a crash
+    /// or a shutdown), oldest first: the next writer resumes them.
+    pub fn unfinished_runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        Ok(self
+            .runs()?
+            .into_iter()
+            .filter(|run| matches!(run.state, RunState::Running | RunState::Interrupted))
+            .collect())
     }
 
     /// All runs, oldest first.
