@@ -51,6 +51,7 @@ pub(crate) const TOP_LEVEL: TableSchema = TableSchema {
         key("store", "[store]"),           // where captures and indicators go
         key("network", "[network]"),       // address policy and test overrides
         key("site", "[[site]]"),           // the whitelist, one table per site
+        key("group", "[[group]]"),         // sites scheduled together by the daemon
     ],
 };
 
@@ -113,6 +114,8 @@ pub(crate) const SITE: TableSchema = TableSchema {
         key("min_interval", r#""10s""#), // per-site override of the global interval
         key("max_pages", "50"),        // per-site override of max_pages_per_site
         key("profile", r#"{ ad = "article.ad" }"#), // optional CSS selectors
+        key("schedule", r#""0 3 * * *""#), // daemon: 5-field cron, read in `timezone`
+        key("timezone", r#""Europe/Vienna""#), // IANA zone of `schedule`; required with it
     ],
 };
 
@@ -128,6 +131,16 @@ pub(crate) const SITE_PROFILE: TableSchema = TableSchema {
     ],
 };
 
+pub(crate) const GROUP: TableSchema = TableSchema {
+    title: "[[group]]",
+    keys: &[
+        key("id", r#""nightly""#), // kebab-case; named by the daemon and `status`
+        key("sites", r#"["example-dir"]"#), // ids of whitelisted sites
+        key("schedule", r#""0 3 * * *""#), // 5-field cron, read in `timezone`
+        key("timezone", r#""Europe/Vienna""#), // IANA zone of `schedule`
+    ],
+};
+
 /// Every table, so that a key written in the wrong table can be pointed to
 /// the right one.
 pub(crate) const ALL_TABLES: &[&TableSchema] = &[
@@ -138,4 +151,5 @@ pub(crate) const ALL_TABLES: &[&TableSchema] = &[
     &NETWORK,
     &SITE,
     &SITE_PROFILE,
+    &GROUP,
 ];

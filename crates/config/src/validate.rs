@@ -98,6 +98,7 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
         allow_private_addresses,
     };
     let sites = sites(&root, &rules, &mut sink);
+    let groups = crate::schedule::read_groups(&root, &mut sink);
 
     let has_errors = sink.has_errors();
     let diagnostics = sink.into_diagnostics();
@@ -115,6 +116,7 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
                 store,
                 network,
                 sites,
+                groups,
             };
             Ok(Loaded { config, warnings })
         }
