@@ -85,7 +85,7 @@ enum Hop {
     },
     NotModified {
         capture_id: CaptureId,
-        earlier: Option<CaptureRecord>,
+        earlier: Option<Box<CaptureRecord>>,
     },
     Redirect {
         capture_id: Option<CaptureId>,
@@ -383,7 +383,7 @@ impl SiteCrawl {
             CrawlOutcome::NotModified => match stored {
                 Some((capture_id, _, _)) => Hop::NotModified {
                     capture_id,
-                    earlier: earlier.map(|(record, _)| record),
+                    earlier: earlier.map(|(record, _)| Box::new(record)),
                 },
                 None => Hop::Other,
             },
@@ -455,7 +455,7 @@ impl SiteCrawl {
                 };
                 Hop::NotModified {
                     capture_id: committed.id,
-                    earlier,
+                    earlier: earlier.map(Box::new),
                 }
             }
             "redirect" => Hop::Redirect {
