@@ -13,6 +13,8 @@ pub(crate) const CONFIG_INVALID: u8 = 3;
 pub(crate) const REFUSED: u8 = 4;
 /// The run was interrupted before it finished.
 pub(crate) const INTERRUPTED: u8 = 5;
+/// The store is in use by another cartograph process (named with its pid).
+pub(crate) const BUSY: u8 = 6;
 
 /// The text `--help` shows after the options.
 pub(crate) const HELP: &str = "\
@@ -22,4 +24,5 @@ Exit codes:
   2  usage error (bad command line)
   3  the config is invalid (every problem is printed as PATH:LINE:COL)
   4  some requested sites or seeds were refused (the rest were crawled)
-  5  the run was interrupted";
+  5  the run was interrupted (it resumes on the next crawl or daemon start)
+  6  the store is in use by another cartograph process (its pid is named)";

@@ -5,32 +5,50 @@
 mod args;
 mod check_config;
 mod crawl;
+mod daemon;
 mod demo;
 mod exit;
 mod explain;
 mod farm;
 mod indicators;
 mod progress;
+mod reads;
+mod status;
+mod writer;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use args::{Cli, Command};
+use args::{Cli, Command, LogFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => subscriber.init(),
+        LogFormat::Json => subscriber.json().init(),
+    }
+    let log_format = cli.log_format;
     let outcome = match cli.command {
         Command::CheckConfig { config } => check_config::run(&config.path),
-        Command::Indicators { config, format } => indicators::run(&config.path, format),
-        command => runtime().and_then(|runtime| runtime.block_on(run_async(command))),
+        Command::Indicators {
+            config,
+            format,
+            site,
+            history,
+            runs,
+        } => indicators::run(&config.path, format, site, history, runs),
+        Command::Status {
+            config,
+            format,
+            runs,
+        } => status::run(&config.path, format, runs),
+        command => runtime().and_then(|runtime| runtime.block_on(run_async(command, log_format))),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -41,19 +59,20 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run_async(command: Command) -> anyhow::Result<u8> {
+async fn run_async(command: Command, log_format: LogFormat) -> anyhow::Result<u8> {
     match command {
         Command::Demo => demo::run().await,
         Command::Crawl {
             config,
             sites,
             case_label,
-        } => crawl::crawl(&config.path, sites, case_label).await,
+        } => crawl::crawl(&config.path, sites, case_label, log_format).await,
         Command::Recrawl {
             config,
             seeds,
             case_label,
-        } => crawl::recrawl(&config.path, &seeds, case_label).await,
+        } => crawl::recrawl(&config.path, &seeds, case_label, log_format).await,
+        Command::Daemon { config } => daemon::run(&config.path, log_format).await,
         Command::Explain { url, config } => explain::run(&config.path, &url).await,
         Command::Farm {
             sites,
@@ -62,7 +81,7 @@ async fn run_async(command: Command) -> anyhow::Result<u8> {
             day,
             write_config,
         } => farm::run(sites, seed, port, day, write_config.as_deref()).await,
-        Command::CheckConfig { .. } | Command::Indicators { .. } => {
+        Command::CheckConfig { .. } | Command::Indicators { .. } | Command::Status { .. } => {
             unreachable!("synchronous commands are dispatched in main")
         }
     }

@@ -148,8 +148,10 @@ impl Crawler {
         self.carry_out(run_id, progress, shutdown).await
     }
 
-    /// Crawls every site of run `run_id` that has not finished.
-    async fn carry_out(
+    /// Crawls every site of run `run_id` that has not finished (a run just
+    /// begun by [`Crawler::begin`]; [`Crawler::resume`] for one taken up
+    /// after a crash).
+    pub async fn carry_out(
         &self,
         run_id: RunId,
         progress: Arc<dyn Progress>,

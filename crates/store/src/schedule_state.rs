@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{RunId, Store, StoreError};
+use crate::{Store, StoreError};
 
 const SCHEDULES_TREE: &str = "schedules";
 
@@ -17,8 +17,6 @@ pub struct ScheduleStateRecord {
     pub schedule_id: String,
     /// The slot (the schedule's own time, in UTC) last fired for.
     pub last_slot: DateTime<Utc>,
-    /// The run it started, if it started one (every site may have been busy).
-    pub last_run: Option<RunId>,
 }
 
 impl Store {
