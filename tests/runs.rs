@@ -108,7 +108,7 @@ const KILL_SPEC: FarmSpec = FarmSpec {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crawl_killed_twenty_times_resumes_to_the_same_result_as_one_never_killed() {
-    let interval = Duration::from_millis(600);
+    let interval = Duration::from_millis(800);
     // The yardstick: the same farm, crawled once without interruption.
     let calm = start_farm(KILL_SPEC, interval).await;
     let calm_config = calm.config();

@@ -127,9 +127,17 @@ impl Progress for RunProgress {
     }
 
     fn page_done(&self, _site_id: &str, _pages_done: u64, outcome: &str) {
-        let pages = self.pages.fetch_add(1, Ordering::Relaxed) + 1;
-        if !matches!(outcome, "fetched" | "not-modified" | "redirect") {
+        let is_page = matches!(outcome, "fetched" | "fetched-truncated" | "not-modified");
+        let pages = if is_page {
+            self.pages.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.pages.load(Ordering::Relaxed)
+        };
+        if is_error(outcome) {
             self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        if !is_page {
+            return;
         }
         match self.kind {
             Kind::Bars => {
@@ -201,4 +209,20 @@ impl Progress for RunProgress {
             ),
         }
     }
+}
+
+/// Outcomes that count as errors in the progress line: the site failed to
+/// give a page (robots.txt disallowing one, or a non-HTML link, is not an
+/// error of the site).
+fn is_error(outcome: &str) -> bool {
+    outcome.starts_with("http-")
+        || matches!(
+            outcome,
+            "timed-out"
+                | "transport-error"
+                | "incomplete-body"
+                | "robots-unavailable"
+                | "host-paused"
+                | "address-refused"
+        )
 }
