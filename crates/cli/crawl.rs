@@ -128,6 +128,20 @@ async fn carry_out(
         );
         writer.resume(run);
     }
+    // Never two runs of one site at once: a site that a resumed run
+    // crawls is left to it (a recrawl is urgent work and goes beside it).
+    let plan = plan.map(|mut plan| {
+        if !plan_resumed && plan.trigger != RunTrigger::Recrawl {
+            plan.sites.retain(|site| {
+                let busy = writer.busy.contains(&site.site_id);
+                if busy {
+                    eprintln!("{}: crawled by the resumed run", site.site_id);
+                }
+                !busy
+            });
+        }
+        plan
+    });
     match plan {
         Some(plan) if !plan_resumed && !plan.sites.is_empty() => writer.start(plan, None),
         Some(plan) if plan.sites.is_empty() && !writer.has_runs() => {

@@ -128,6 +128,26 @@ impl SiteCrawl {
         let (run_id, site_id) = (self.run_id, self.site.id.clone());
         let snapshot = blocking(move || store.frontier(run_id, &site_id)).await?;
         let mut walk = Walk::from_snapshot(snapshot);
+        if !walk.started && self.urgent {
+            // Cut off inside `begin`: a recrawl's own start URLs were not
+            // stored, and its site's configured seeds are not what was asked.
+            let mut record = SiteRunRecord::pending();
+            record.status = SiteRunStatus::Skipped;
+            record.reason = Some(
+                "the recrawl was cut off before its start URLs were stored; run it again"
+                    .to_owned(),
+            );
+            let report = SiteReport {
+                site_id: self.site.id.clone(),
+                status: record.status,
+                reason: record.reason.clone(),
+                pages_fetched: 0,
+                ads_seen: 0,
+                outcomes: Default::default(),
+                faults: Vec::new(),
+            };
+            return Ok(SiteEnd::Finished(record, report));
+        }
         if !walk.started {
             self.initialise(&[]).await?;
             let store = self.store.clone();
@@ -233,6 +253,9 @@ impl SiteCrawl {
             faults: walk.progress.faults.clone(),
         };
         commit(&self.store, self.run_id, &self.site.id, walk.take_update()).await?;
+        let store = self.store.clone();
+        let site_id = self.site.id.clone();
+        blocking(move || store.forget_seen(run_id, &site_id)).await?;
         info!(pages = record.pages_fetched, ads = indicators.ads_seen, status = ?record.status, "site done");
         Ok((record, report))
     }

@@ -84,10 +84,11 @@ impl Walk {
         self.pending.len() as u64
     }
 
-    /// Marks the front entry done.
+    /// Marks the front entry done (its parent's ads are no longer needed).
     pub(crate) fn done(&mut self) {
         if let Some(mut entry) = self.pending.pop_front() {
             entry.state = FrontierState::Done;
+            entry.parent_ads = None;
             self.changed_entries.push(entry);
         }
     }

@@ -11,7 +11,7 @@ use cartograph_crawl::{CrawlPlan, Crawler, NoProgress};
 use cartograph_farm::{ConfigOptions, Farm, FarmSpec};
 use cartograph_fetch::SystemClock;
 use cartograph_store::{
-    FrontierState, FrontierUpdate, RunState, RunTrigger, SiteProgress, SiteRunRecord,
+    FrontierState, FrontierUpdate, RunState, RunTrigger, SeenKind, SiteProgress, SiteRunRecord,
     SiteRunStatus, Store,
 };
 
@@ -62,6 +62,13 @@ async fn pages_whose_captures_were_committed_are_never_asked_for_again() {
     store.put_run(&run).unwrap();
     for site in farm.sites() {
         let snapshot = store.frontier(run_id, &site.id).unwrap();
+        // A finished site forgets its seen URLs; a crash before the end
+        // would have left them, so they are put back.
+        let seen = snapshot
+            .entries
+            .iter()
+            .map(|entry| (entry.url.clone(), SeenKind::InScope))
+            .collect();
         let entries = snapshot
             .entries
             .into_iter()
@@ -77,7 +84,7 @@ async fn pages_whose_captures_were_committed_are_never_asked_for_again() {
                 &site.id,
                 &FrontierUpdate {
                     entries,
-                    seen: Vec::new(),
+                    seen,
                     progress: SiteProgress {
                         record: SiteRunRecord::pending(),
                         requests: 0,

@@ -170,6 +170,20 @@ impl Store {
             .map_err(|source| self.database_error(source))
     }
 
+    /// Forgets the URLs the walk of a finished site had seen: they serve
+    /// only a resumption (its entries, one per URL queued, stay).
+    pub fn forget_seen(&self, run_id: RunId, site_id: &str) -> Result<(), StoreError> {
+        let tree = self.frontier_tree()?;
+        let mut prefix = site_prefix(run_id, site_id);
+        prefix.push(SEEN_TAG);
+        let mut batch = sled::Batch::default();
+        for item in tree.scan_prefix(&prefix).keys() {
+            batch.remove(item.map_err(|source| self.database_error(source))?);
+        }
+        tree.apply_batch(batch)
+            .map_err(|source| self.database_error(source))
+    }
+
     /// Entry counts per site of run `run_id`.
     pub fn frontier_counts(
         &self,
@@ -345,5 +359,10 @@ mod tests {
             }
         );
         assert_eq!(counts["ab"].queued, 1);
+        store.forget_seen(7, "a").unwrap();
+        let snapshot = store.frontier(7, "a").unwrap();
+        assert!(snapshot.seen.is_empty());
+        assert_eq!(snapshot.entries.len(), 3);
+        assert_eq!(store.frontier(7, "ab").unwrap().entries.len(), 1);
     }
 }
