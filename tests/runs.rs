@@ -422,11 +422,24 @@ async fn indicators_history_shows_ads_and_every_indicator_across_runs() {
     )
     .await;
     let config = farm.config();
-    for _ in 0..2 {
-        let output = cartograph(&["crawl", "--config", &config]).await;
-        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-        assert!(text(&output.stdout).contains("sites: 2 ok, 0 failed, 0 skipped"));
-    }
+    // The first crawl logs as JSON for a log stack: every stderr line an
+    // object, the run's progress among them.
+    let output = support::cartograph_json_logs(&["crawl", "--config", &config]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("sites: 2 ok, 0 failed, 0 skipped"));
+    let events: Vec<serde_json::Value> = text(&output.stderr)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not json: {line}")))
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|event| event["fields"]["message"] == "run progress: finished"),
+        "{events:#?}"
+    );
+    let output = cartograph(&["crawl", "--config", &config]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("sites: 2 ok, 0 failed, 0 skipped"));
     let site = &farm.farm.truth().sites[0];
     let output = cartograph(&[
         "indicators",

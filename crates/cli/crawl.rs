@@ -20,10 +20,10 @@ use cartograph_store::{socket_path, RunState, RunTrigger, SiteRunStatus, Store};
 
 use crate::args::LogFormat;
 use crate::check_config::{load, today};
-use crate::exit;
 use crate::progress::ProgressFactory;
 use crate::reads::{ask_writer, ReadRequest};
 use crate::writer::{exit_code, refusal_lines, Event, Opened, RecrawlArgs, Writer};
+use crate::{exit, notice};
 
 pub(crate) async fn crawl(
     config_path: &Path,
@@ -52,8 +52,8 @@ pub(crate) async fn recrawl(
         .with_context(|| format!("failed to read seeds file {}", seeds.display()))?;
     let (plan, refusals) = CrawlPlan::recrawl(&config, &seeds_text, case_label.clone(), today());
     if plan.sites.is_empty() {
-        eprint!("{}", refusal_lines(&refusals));
-        eprintln!("nothing to crawl");
+        notice::say(&refusal_lines(&refusals));
+        notice::say("nothing to crawl");
         return Ok(if refusals.is_empty() {
             exit::SUCCESS
         } else {
@@ -65,7 +65,7 @@ pub(crate) async fn recrawl(
     match Writer::open(config, "recrawl", ProgressFactory::for_stderr(log_format)).await? {
         Opened::Writer(writer) => carry_out(*writer, Some(plan), refusals).await,
         Opened::Busy(holder) => {
-            eprintln!("{holder}; handing the recrawl to it");
+            notice::say(&format!("{holder}; handing the recrawl to it"));
             let request = ReadRequest::new(
                 "recrawl",
                 RecrawlArgs {
@@ -99,7 +99,9 @@ pub(crate) async fn execute(
     match Writer::open(config, kind, ProgressFactory::for_stderr(log_format)).await? {
         Opened::Writer(writer) => carry_out(*writer, Some(plan), refusals).await,
         Opened::Busy(holder) => {
-            eprintln!("error: {holder}; wait for it to end (or stop it) and run this again");
+            notice::error(&format!(
+                "{holder}; wait for it to end (or stop it) and run this again"
+            ));
             Ok(exit::BUSY)
         }
     }
@@ -112,7 +114,7 @@ async fn carry_out(
     plan: Option<CrawlPlan>,
     refusals: Vec<Refusal>,
 ) -> anyhow::Result<u8> {
-    eprint!("{}", refusal_lines(&refusals));
+    notice::say(&refusal_lines(&refusals));
     let store = writer.store().clone();
     let unfinished = tokio::task::spawn_blocking(move || store.unfinished_runs()).await??;
     let mut plan_resumed = false;
@@ -120,12 +122,12 @@ async fn carry_out(
         if plan.as_ref().is_some_and(|plan| plan.matches(&run)) {
             plan_resumed = true;
         }
-        eprintln!(
+        notice::say(&format!(
             "resuming run {} ({}, started {}), cut off before it finished",
             run.id,
             trigger_word(run.trigger),
             run.started_at.format("%Y-%m-%d %H:%M:%S UTC")
-        );
+        ));
         writer.resume(run);
     }
     // Never two runs of one site at once: a site that a resumed run
@@ -135,7 +137,7 @@ async fn carry_out(
             plan.sites.retain(|site| {
                 let busy = writer.busy.contains(&site.site_id);
                 if busy {
-                    eprintln!("{}: crawled by the resumed run", site.site_id);
+                    notice::say(&format!("{}: crawled by the resumed run", site.site_id));
                 }
                 !busy
             });
@@ -145,7 +147,7 @@ async fn carry_out(
     match plan {
         Some(plan) if !plan_resumed && !plan.sites.is_empty() => writer.start(plan, None),
         Some(plan) if plan.sites.is_empty() && !writer.has_runs() => {
-            eprintln!("nothing to crawl");
+            notice::say("nothing to crawl");
             writer.close();
             return Ok(if refusals.is_empty() {
                 exit::SUCCESS

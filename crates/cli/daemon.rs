@@ -22,9 +22,9 @@ use tracing::{info, warn};
 use crate::args::LogFormat;
 use crate::check_config::{load, today};
 use crate::crawl::{summary_text, trigger_word};
-use crate::exit;
 use crate::progress::ProgressFactory;
 use crate::writer::{Event, Opened, Writer};
+use crate::{exit, notice};
 
 /// The longest the daemon sleeps between looks at the clock.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
@@ -38,7 +38,7 @@ pub(crate) async fn run(config_path: &Path, log_format: LogFormat) -> anyhow::Re
         match Writer::open(config, "daemon", ProgressFactory::for_stderr(log_format)).await? {
             Opened::Writer(writer) => *writer,
             Opened::Busy(holder) => {
-                eprintln!("error: {holder}; one daemon or crawl per store");
+                notice::error(&format!("{holder}; one daemon or crawl per store"));
                 return Ok(exit::BUSY);
             }
         };
@@ -66,11 +66,11 @@ pub(crate) async fn run(config_path: &Path, log_format: LogFormat) -> anyhow::Re
     for (schedule, next) in scheduler.next_slots(Utc::now()) {
         info!(schedule = %schedule, next = ?next, "schedule");
     }
-    eprintln!(
+    notice::say(&format!(
         "daemon: pid {}, {} schedule(s); stop with SIGTERM or SIGINT",
         std::process::id(),
         scheduler.entries().len()
-    );
+    ));
 
     loop {
         if !writer.is_stopping() {
@@ -100,7 +100,7 @@ pub(crate) async fn run(config_path: &Path, log_format: LogFormat) -> anyhow::Re
         }
     }
     writer.close();
-    eprintln!("daemon: stopped; unfinished runs resume on the next start");
+    notice::say("daemon: stopped; unfinished runs resume on the next start");
     Ok(exit::SUCCESS)
 }
 

@@ -11,6 +11,7 @@ mod exit;
 mod explain;
 mod farm;
 mod indicators;
+mod notice;
 mod progress;
 mod reads;
 mod status;
@@ -25,7 +26,13 @@ use args::{Cli, Command, LogFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    // A log stack wants the run lifecycle; a person at a terminal wants quiet.
+    let default_level = match cli.log_format {
+        LogFormat::Text => "warn",
+        LogFormat::Json => "info",
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -33,6 +40,7 @@ fn main() -> ExitCode {
         LogFormat::Text => subscriber.init(),
         LogFormat::Json => subscriber.json().init(),
     }
+    notice::use_json(cli.log_format == LogFormat::Json);
     let log_format = cli.log_format;
     let outcome = match cli.command {
         Command::CheckConfig { config } => check_config::run(&config.path),
@@ -53,7 +61,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            notice::error(&format!("{error:#}"));
             ExitCode::from(exit::FAILURE)
         }
     }

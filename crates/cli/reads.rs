@@ -76,7 +76,7 @@ impl ReadOutput {
     /// Prints it as the command would have; returns the exit code.
     pub(crate) fn print(&self) -> u8 {
         print!("{}", self.stdout);
-        eprint!("{}", self.stderr);
+        crate::notice::say(&self.stderr);
         self.exit_code
     }
 }

@@ -62,6 +62,18 @@ pub(crate) async fn cartograph(arguments: &[&str]) -> Output {
         .expect("cartograph runs")
 }
 
+/// The binary with `--log-format json` and its default log level.
+pub(crate) async fn cartograph_json_logs(arguments: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_cartograph"))
+        .args(arguments)
+        .arg("--log-format")
+        .arg("json")
+        .env_remove("RUST_LOG")
+        .output()
+        .await
+        .expect("cartograph runs")
+}
+
 /// The binary started in the background (killed if the test drops it).
 pub(crate) fn spawn_cartograph(arguments: &[&str]) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_cartograph"))
