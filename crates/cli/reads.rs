@@ -35,6 +35,8 @@ pub(crate) const PROTOCOL_VERSION: u32 = 1;
 const MAX_REQUEST_BYTES: u64 = 1024 * 1024;
 /// How long a client waits for a read's answer.
 const READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long the writer waits for a connected client's request line.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A command sent to the writer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -201,8 +203,14 @@ pub(crate) fn serve(
     };
     Some(tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of file descriptors and the like: back off.
+                    debug!(%error, "accepting a read connection failed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
             };
             let (store, config, live, submissions) = (
                 store.clone(),
@@ -228,9 +236,9 @@ async fn answer(
 ) -> anyhow::Result<()> {
     let (reader, mut writer) = stream.into_split();
     let mut line = String::new();
-    tokio::io::BufReader::new(tokio::io::AsyncReadExt::take(reader, MAX_REQUEST_BYTES))
-        .read_line(&mut line)
-        .await?;
+    let mut reader =
+        tokio::io::BufReader::new(tokio::io::AsyncReadExt::take(reader, MAX_REQUEST_BYTES));
+    tokio::time::timeout(REQUEST_TIMEOUT, reader.read_line(&mut line)).await??;
     let output = match serde_json::from_str::<ReadRequest>(&line) {
         Err(error) => ReadOutput::failure(format!("bad request: {error}")),
         Ok(request) if request.command == "recrawl" => {

@@ -18,7 +18,7 @@ use anyhow::Context;
 use cartograph_config::Config;
 use cartograph_crawl::{CrawlError, CrawlPlan, Crawler, Refusal, RunReport};
 use cartograph_fetch::SystemClock;
-use cartograph_store::{RunId, RunRecord, RunTrigger, Store, StoreError};
+use cartograph_store::{LockHolder, RunId, RunRecord, RunTrigger, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -30,6 +30,11 @@ use crate::crawl::summary_text;
 use crate::exit;
 use crate::progress::ProgressFactory;
 use crate::reads::{self, LiveState, ReadOutput, Submission};
+
+/// How often, and how far apart, a writer tries a store held by another
+/// process before saying who holds it (two seconds: longer than a read).
+const LOCK_ATTEMPTS: u32 = 20;
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A recrawl handed to a writer over the socket.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -86,8 +91,23 @@ impl Writer {
         kind: &str,
         progress: ProgressFactory,
     ) -> anyhow::Result<Opened> {
-        let store_path = config.store.path.clone();
-        let opened = tokio::task::spawn_blocking(move || Store::open(&store_path)).await?;
+        // A read command (`status`, `indicators`) holds a free store for a
+        // moment: wait that out before calling the store busy. Another
+        // writer is reported at once.
+        let mut attempts = 0;
+        let opened = loop {
+            let store_path = config.store.path.clone();
+            let opened = tokio::task::spawn_blocking(move || Store::open(&store_path)).await?;
+            attempts += 1;
+            match opened {
+                Err(StoreError::Locked { holder, .. })
+                    if attempts < LOCK_ATTEMPTS && holder.as_ref().is_none_or(is_reader) =>
+                {
+                    tokio::time::sleep(LOCK_RETRY).await;
+                }
+                opened => break opened,
+            }
+        };
         let store = match opened {
             Ok(store) => Arc::new(store),
             Err(StoreError::Locked { path, holder }) => {
@@ -295,9 +315,13 @@ impl Writer {
 
     /// Stops every run before its next page (they end `Interrupted`).
     pub(crate) fn stop(&mut self) {
-        if !self.stopping {
-            warn!("stop requested: finishing requests in flight, leaving runs resumable");
+        if self.stopping {
+            // A second signal: the operator will not wait. Every write is
+            // crash-safe, so leaving now loses nothing; runs resume.
+            warn!("second stop signal: exiting now; runs resume on the next start");
+            std::process::exit(i32::from(exit::INTERRUPTED));
         }
+        warn!("stop requested: finishing requests in flight, leaving runs resumable");
         self.stopping = true;
         self.submissions.close();
         let _ = self.stop.send(true);
@@ -350,6 +374,14 @@ pub(crate) fn exit_code(report: &RunReport, refusals: &[Refusal]) -> u8 {
     } else {
         exit::REFUSED
     }
+}
+
+/// Whether the holder of a lock runs a read command (it lets go soon).
+fn is_reader(holder: &LockHolder) -> bool {
+    holder
+        .command
+        .split_whitespace()
+        .any(|word| matches!(word, "status" | "indicators" | "export" | "verify"))
 }
 
 fn set_active(live: &Mutex<LiveState>, run_id: RunId, active: bool) {
