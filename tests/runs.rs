@@ -202,7 +202,7 @@ async fn a_second_writer_is_refused_by_pid_and_reads_are_served_while_a_crawl_ru
 
     let second = cartograph(&["crawl", "--config", &config]).await;
     let stderr = text(&second.stderr);
-    assert_eq!(second.status.code(), Some(6), "{stderr}");
+    assert_eq!(second.status.code(), Some(7), "{stderr}");
     assert!(stderr.contains(&format!("in use by pid {pid}")), "{stderr}");
 
     let status = cartograph(&["status", "--config", &config]).await;

@@ -14,7 +14,8 @@ pub(crate) const REFUSED: u8 = 4;
 /// The run was interrupted before it finished.
 pub(crate) const INTERRUPTED: u8 = 5;
 /// The store is in use by another cartograph process (named with its pid).
-pub(crate) const BUSY: u8 = 6;
+/// (6 is `verify`'s "damage found" on the evidence branch.)
+pub(crate) const BUSY: u8 = 7;
 
 /// The text `--help` shows after the options.
 pub(crate) const HELP: &str = "\
@@ -25,4 +26,4 @@ Exit codes:
   3  the config is invalid (every problem is printed as PATH:LINE:COL)
   4  some requested sites or seeds were refused (the rest were crawled)
   5  the run was interrupted (it resumes on the next crawl or daemon start)
-  6  the store is in use by another cartograph process (its pid is named)";
+  7  the store is in use by another cartograph process (its pid is named)";
