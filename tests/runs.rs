@@ -223,6 +223,45 @@ async fn a_second_writer_is_refused_by_pid_and_reads_are_served_while_a_crawl_ru
     );
     serde_json::from_slice::<serde_json::Value>(&indicators.stdout).expect("json while crawling");
 
+    // Evidence commands too: the writer re-hashes its store and writes the
+    // package (with its custody entry) for us.
+    let verified = cartograph(&["verify", "--store", "--config", &config]).await;
+    let verdicts = text(&verified.stdout);
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{verdicts}{}",
+        text(&verified.stderr)
+    );
+    assert!(verdicts.contains("verified: all"), "{verdicts}");
+    // Wait for a page to be captured, so there is evidence to export.
+    wait_for(Duration::from_secs(10), || farm.farm.audit().len() >= 3).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let package = farm.directory.path().join("while-crawling.wacz");
+    let exported = cartograph(&[
+        "export",
+        "--config",
+        &config,
+        "--out",
+        package.to_str().unwrap(),
+        "--operator",
+        "analyst",
+    ])
+    .await;
+    assert_eq!(
+        exported.status.code(),
+        Some(0),
+        "{}",
+        text(&exported.stderr)
+    );
+    assert!(
+        text(&exported.stdout).contains("custody entry"),
+        "{}",
+        text(&exported.stdout)
+    );
+    let checked = cartograph(&["verify", package.to_str().unwrap()]).await;
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stdout));
+
     let finished = crawl.wait().await.unwrap();
     assert_eq!(finished.code(), Some(0));
     assert!(!socket.exists(), "the writer removes its socket");

@@ -1,7 +1,6 @@
 //! Read-only commands while a crawl runs. sled allows one process per
 //! database and cartograph adds its own lock naming the holder, so a read
-//! command (`indicators`, `status`; `export` and `verify` plug in the same
-//! way) first tries to open the store itself and, when a live writer holds
+//! command (`indicators`, `status`, `export`, `verify --store`) first tries to open the store itself and, when a live writer holds
 //! it, asks that writer to run the read over the Unix socket `reads.sock`
 //! in the store directory and prints what it sends back.
 //!
@@ -27,7 +26,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, warn};
 
-use crate::{exit, indicators, status};
+use crate::{exit, export, indicators, status, verify};
 
 /// The version of the socket protocol; bump it on any incompatible change.
 pub(crate) const PROTOCOL_VERSION: u32 = 1;
@@ -115,6 +114,10 @@ pub(crate) fn run_read(
         "status" => serde_json::from_value(request.args.clone())
             .map_err(anyhow::Error::from)
             .and_then(|args| status::render(store, config, live, &args)),
+        "export" => serde_json::from_value(request.args.clone())
+            .map_err(anyhow::Error::from)
+            .and_then(|args| export::render(store, config, &args)),
+        "verify-store" => verify::render_store(store),
         other => Err(anyhow::anyhow!("unknown read command {other:?}")),
     };
     result.unwrap_or_else(|error| ReadOutput::failure(format!("{error:#}")))
