@@ -41,6 +41,22 @@ pub(crate) struct ExportArgs {
     out: PathBuf,
 }
 
+impl ExportArgs {
+    /// Every capture in the store, by `operator`, to `out` (absolute).
+    pub(crate) fn everything(operator: &str, out: PathBuf) -> ExportArgs {
+        ExportArgs {
+            sites: Vec::new(),
+            run: None,
+            since: None,
+            until: None,
+            url_prefix: None,
+            case_label: None,
+            operator: operator.to_owned(),
+            out,
+        }
+    }
+}
+
 pub(crate) fn run(
     config_path: &Path,
     out: &Path,
