@@ -14,6 +14,17 @@ use crate::exit;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// How log lines on stderr look: text for people, json (one object per
+    /// line) for a unit's log stack.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
+}
+
+/// Format of the log lines on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,12 +54,38 @@ pub(crate) enum Command {
         #[arg(long = "case", value_name = "LABEL")]
         case_label: Option<String>,
     },
-    /// Print the latest run's indicators per site.
+    /// Print the latest run's indicators per site, or one site's history.
     Indicators {
         #[command(flatten)]
         config: ConfigArg,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Only this site.
+        #[arg(long = "site", value_name = "ID")]
+        site: Option<String>,
+        /// Across runs: ads first and last seen, new and disappeared ads,
+        /// new ads per day, and every indicator's trend (needs --site).
+        #[arg(long, requires = "site")]
+        history: bool,
+        /// How many of the latest runs --history shows.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        runs: usize,
+    },
+    /// Run scheduled crawls (per-site and group cron schedules) until
+    /// SIGTERM or SIGINT; resumes interrupted runs first.
+    Daemon {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Runs, per-site last success and failures, and the next scheduled time.
+    Status {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// How many of the latest runs to list.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        runs: usize,
     },
     /// Explain whether a URL would be fetched: its site, scope, the
     /// robots.txt rule that decides it, and when its host may next be asked.

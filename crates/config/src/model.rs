@@ -16,6 +16,7 @@ use url::Url;
 use crate::codes::{CountryCode, SiteCategory};
 use crate::diagnostic::Diagnostic;
 use crate::listing::{normalise_url, ListingPattern};
+use crate::schedule::{GroupSpec, Schedule};
 
 /// A config file that passed validation, and what it said. There is no
 /// `Default`: every config comes from a file the analyst wrote, with a
@@ -40,6 +41,8 @@ pub struct Config {
     /// The whitelist, in file order; expired entries are kept (and skipped by
     /// the crawler) so reports can still name them.
     pub sites: Vec<SiteSpec>,
+    /// Sites the daemon crawls together on one schedule, in file order.
+    pub groups: Vec<GroupSpec>,
 }
 
 impl Config {
@@ -202,6 +205,8 @@ pub struct SiteSpec {
     /// CSS selectors for this site's ad cards, when the generic extractor is
     /// not enough.
     pub profile: Option<ExtractionProfile>,
+    /// When the daemon crawls this site on its own (groups may add more).
+    pub schedule: Option<Schedule>,
 }
 
 impl SiteSpec {

@@ -104,6 +104,7 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
         allow_private_addresses,
     };
     let sites = sites(&root, &rules, &mut sink);
+    let groups = crate::schedule::read_groups(&root, &mut sink);
 
     let has_errors = sink.has_errors();
     let diagnostics = sink.into_diagnostics();
@@ -124,6 +125,7 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
                 network,
                 evidence,
                 sites,
+                groups,
             };
             Ok(Loaded { config, warnings })
         }

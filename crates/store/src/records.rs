@@ -29,8 +29,20 @@ pub struct RunRecord {
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub state: RunState,
+    /// Each time the run was taken up again after a crash or a shutdown.
+    #[serde(default)]
+    pub resumptions: Vec<Resumption>,
     /// Per whitelisted site in the run, by site id.
     pub sites: BTreeMap<String, SiteRunRecord>,
+}
+
+/// A run taken up again by a later process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resumption {
+    pub at: DateTime<Utc>,
+    /// SHA-256 of the config the rest of the run used (it may differ from
+    /// the run's first one; sites no longer whitelisted are skipped).
+    pub config_digest: String,
 }
 
 /// Why a run happened.
