@@ -151,15 +151,20 @@ fn contacts_shared_only_through_copied_ads_are_not_a_second_kind() {
     );
     assert!(graph.same_operator.is_empty());
 
-    // The same contact on an ad of its own on the aggregator is independent.
-    aggregator = with_ad(aggregator, TEXTS[4], 2, 15);
-    let own_id = [text_id(TEXTS[4])];
+    // Both sites showing it on ads of their own: independent evidence.
+    let source_own = "Yvonne Stammgast Hotel Wochenende nur Anrufe keine Nachrichten";
+    let aggregator_own = "Zoe english speaking evenings only call first no messages please";
+    source = with_ad(source, source_own, 1, 5);
+    source = with_contact(source, sighting("phone:aaa", 5, &[text_id(source_own)]));
+    aggregator = with_ad(aggregator, aggregator_own, 2, 15);
+    let own_id = [text_id(aggregator_own)];
     aggregator = with_contact(aggregator, sighting("phone:aaa", 15, &own_id));
     let graph = build_graph(&data(vec![source, aggregator]));
     let mut kinds = kinds_between(&graph, "source", "aggregator");
     kinds.sort();
     assert_eq!(kinds, [EdgeKind::SharedContacts, EdgeKind::CopiedAds]);
-    assert_eq!(graph.same_operator.len(), 1);
+    // One shared contact is a link, not operator evidence.
+    assert!(graph.same_operator.is_empty());
     let contacts = graph
         .edges
         .iter()
@@ -198,4 +203,39 @@ fn same_operator_needs_two_kinds() {
     );
     assert!(!graph.same_operator_as("alpha", "gamma"));
     assert!(graph.same_operator_as("beta", "alpha"));
+}
+
+#[test]
+fn the_same_company_named_links_sites_and_with_a_template_is_one_operator() {
+    let named = |mut site: SiteInput, name: &str, capture_id: u64| {
+        site.evidence.company = Some(crate::model::CompanyObservation {
+            name: name.to_owned(),
+            capture_id,
+        });
+        site
+    };
+    let graph = build_graph(&data(vec![
+        named(
+            with_template(site("alpha"), 1, sketch(3, 0)),
+            "Orchid Medien GmbH",
+            1,
+        ),
+        named(
+            with_template(site("beta"), 2, sketch(3, 2)),
+            "ORCHID  Medien GmbH",
+            2,
+        ),
+        named(site("gamma"), "Other Media Ltd", 3),
+    ]));
+    let mut kinds = kinds_between(&graph, "alpha", "beta");
+    kinds.sort();
+    assert_eq!(kinds, [EdgeKind::SameTemplate, EdgeKind::SameCompany]);
+    assert!(kinds_between(&graph, "alpha", "gamma").is_empty());
+    assert!(graph.same_operator_as("alpha", "beta"));
+    let company = graph
+        .edges
+        .iter()
+        .find(|edge| edge.kind == EdgeKind::SameCompany)
+        .expect("company edge");
+    assert_eq!(company.capture_ids, [1, 2]);
 }
