@@ -404,7 +404,7 @@ fn copyright_holder(document: &Html) -> Option<String> {
                     || matches!(character, '-' | '–' | ',' | '©')
             })
             .trim()
-            .trim_end_matches(['.', ','])
+            .trim_end_matches(',')
             .trim()
             .chars()
             .take(COMPANY_MAX_CHARS)
