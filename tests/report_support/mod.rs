@@ -5,6 +5,7 @@
 //! from the raw request records.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Output;
 use std::sync::Arc;
@@ -41,8 +42,11 @@ pub(crate) async fn start_farm(spec: FarmSpec, interval: Duration) -> FarmUnderT
         .expect("farm starts");
     let directory = tempfile::tempdir().expect("temporary directory");
     let config_path = directory.path().join("cartograph.toml");
-    std::fs::write(&config_path, crawler_config(&farm, &running, interval))
-        .expect("config written");
+    std::fs::write(
+        &config_path,
+        crawler_config(&farm, running.address, interval),
+    )
+    .expect("config written");
     FarmUnderTest {
         farm,
         _running: running,
@@ -51,10 +55,10 @@ pub(crate) async fn start_farm(spec: FarmSpec, interval: Duration) -> FarmUnderT
     }
 }
 
-/// The crawler config for `farm` served by `running`.
-pub(crate) fn crawler_config(farm: &Farm, running: &RunningFarm, interval: Duration) -> String {
+/// The crawler config for `farm` served at `address`.
+pub(crate) fn crawler_config(farm: &Farm, address: SocketAddr, interval: Duration) -> String {
     farm.crawler_config(
-        running.address,
+        address,
         &ConfigOptions {
             min_interval: interval,
             store_path: "data".to_owned(),

@@ -505,24 +505,15 @@ impl CopiedPair {
                     source.site_id
                 ),
             ),
-            None => {
-                let (more, fewer) = if high_share > low_share {
-                    (high, low)
-                } else {
-                    (low, high)
-                };
-                (
-                    low,
-                    high,
-                    false,
-                    format!(
-                        "direction unknown: both showed the texts first in the same run; {} has \
-                         the larger share of its ads found on {} (an aggregator copies most of \
-                         what it shows)",
-                        more.site_id, fewer.site_id
-                    ),
-                )
-            }
+            // The shares cannot settle it: an aggregator copying from two
+            // sites can show a smaller share of its ads from each than a
+            // source has copied.
+            None => (
+                low,
+                high,
+                false,
+                "direction unknown: both showed the texts first in the same run".to_owned(),
+            ),
         };
         Some(Edge {
             kind: EdgeKind::CopiedAds,
