@@ -595,3 +595,29 @@ fn no_output_holds_a_contact_pseudonym() {
 fn read_all(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("output readable")
 }
+
+#[test]
+fn the_report_crate_depends_on_nothing_that_talks_to_the_network_or_sled() {
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("manifest");
+    let dependencies = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("a [dependencies] table");
+    for forbidden in [
+        "cartograph-fetch",
+        "cartograph-crawl",
+        "reqwest",
+        "sled",
+        "hyper",
+        "axum",
+    ] {
+        assert!(
+            !dependencies
+                .lines()
+                .any(|line| line.trim_start().starts_with(forbidden)),
+            "crates/report depends on {forbidden}"
+        );
+    }
+}
