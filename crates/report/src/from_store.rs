@@ -180,6 +180,7 @@ fn whitelist_fields(site: &SiteSpec) -> MappingFields {
                 .category_hint
                 .map(|category| category.as_str().to_owned()),
             predicted: None,
+            predicted_confidence: None,
         },
         ..MappingFields::default()
     }

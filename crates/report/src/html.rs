@@ -159,7 +159,7 @@ fn sites_table(page: &mut String, data: &ReportData, graph: &ConnectionGraph) {
          <div class=\"wide\"><table>\n<thead><tr><th>Site</th><th>Name</th><th>Page title</th>\
          <th>Country</th><th>Category (analyst / predicted)</th><th>Run</th><th>Distinct ads</th>\
          <th>Cards</th><th>Pages</th><th>Captures</th><th>Languages</th><th>Phone</th>\
-         <th>Obscured phone</th><th>Nationality stated</th><th>Foreign origin</th>\
+         <th>Obscured phone</th><th>Nationality stated</th><th>Placed abroad</th>\
          <th>Connections</th></tr></thead>\n<tbody>\n",
     );
     for site in &data.sites {
@@ -205,7 +205,7 @@ fn sites_table(page: &mut String, data: &ReportData, graph: &ConnectionGraph) {
         number_cell(page, &share_text(fields.contacts.phone_share));
         number_cell(page, &share_text(fields.contacts.obscured_share));
         number_cell(page, &share_text(fields.origin.nationality_share));
-        number_cell(page, &share_text(fields.origin.foreign_share));
+        number_cell(page, &share_text(fields.origin.placed_abroad_share));
         number_cell(page, &graph.edges_of(&site.site_id).count().to_string());
         page.push_str("</tr>\n");
     }

@@ -126,7 +126,7 @@ pub struct SizeAndUse {
     pub site_counter: Option<u64>,
     /// New distinct ads per day since the previous run.
     pub new_ads_per_day: Option<f64>,
-    /// Share of ads posted within the last 7 days (of those with a date).
+    /// Share of ads posted in the 7 days before the run.
     pub posted_within_week_share: Option<f64>,
 }
 
@@ -167,29 +167,33 @@ pub struct GeographicalScope {
 /// Field f.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Origin {
-    /// Share of ads whose stated origin is another country than the site's.
-    pub foreign_share: Option<f64>,
-    /// Share of ads stating an ethnicity or nationality at all (one of the
-    /// four indicators the research found predictive).
+    /// Share of ads stating an ethnicity or nationality (one of the four
+    /// indicators the research found predictive).
     pub nationality_share: Option<f64>,
+    /// Share of the ads naming a place whose place is in another country
+    /// than the site's.
+    pub placed_abroad_share: Option<f64>,
 }
 
 /// Field g, as shares and counts: never a number or handle.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactShares {
+    /// Share of ads offering any contact at all.
+    pub any_contact_share: Option<f64>,
+    /// Share of ads with a phone number.
     pub phone_share: Option<f64>,
-    /// WhatsApp, Telegram, Viber, Signal.
-    pub messenger_share: Option<f64>,
-    /// Instagram, OnlyFans, X, TikTok, Facebook, VK, Snapchat.
-    pub social_share: Option<f64>,
+    /// Share of ads per kind of contact (phone, whatsapp, telegram,
+    /// instagram, …), largest first.
+    pub kind_shares: Vec<LabelShare>,
     /// Share of ads whose phone number is obscured (digits as words, split
     /// up, look-alike letters).
     pub obscured_share: Option<f64>,
     /// Distinct contacts (pseudonyms) on the site's ads.
     pub distinct_contacts: Option<u64>,
-    /// Ads per distinct contact: well above 1 hints at a third party
-    /// advertising many people.
-    pub ads_per_contact: Option<f64>,
+    /// Most ads carrying one contact: many hints at a third party.
+    pub max_ads_per_contact: Option<u64>,
+    /// Share of contacts carried by three ads or more.
+    pub contacts_with_3_plus_ads_share: Option<f64>,
 }
 
 /// Field k.
@@ -208,6 +212,8 @@ pub struct CategoryField {
     pub hint: Option<String>,
     /// What the lexicon classifier makes of the ads.
     pub predicted: Option<String>,
+    /// 0.0–1.0: the predicted category's share of all category scores.
+    pub predicted_confidence: Option<f64>,
 }
 
 /// Field m.

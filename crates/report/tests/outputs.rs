@@ -76,16 +76,26 @@ fn site(site_id: &str, name: &str, country: &str) -> SiteInput {
                 }],
             },
             origin: Origin {
-                foreign_share: Some(0.4),
                 nationality_share: Some(0.5),
+                placed_abroad_share: Some(0.4),
             },
             contacts: ContactShares {
+                any_contact_share: Some(0.95),
                 phone_share: Some(0.9),
-                messenger_share: Some(0.3),
-                social_share: Some(0.05),
+                kind_shares: vec![
+                    LabelShare {
+                        label: "phone".to_owned(),
+                        share: 0.9,
+                    },
+                    LabelShare {
+                        label: "whatsapp".to_owned(),
+                        share: 0.3,
+                    },
+                ],
                 obscured_share: Some(0.125),
                 distinct_contacts: Some(20),
-                ads_per_contact: Some(2.1),
+                max_ads_per_contact: Some(6),
+                contacts_with_3_plus_ads_share: Some(0.15),
             },
             notes: Some("-1+1 analyst note, with comma".to_owned()),
             company: Some("@Example Media Ltd".to_owned()),
@@ -99,6 +109,7 @@ fn site(site_id: &str, name: &str, country: &str) -> SiteInput {
             category: CategoryField {
                 hint: Some("escort-directory".to_owned()),
                 predicted: Some("escort-directory".to_owned()),
+                predicted_confidence: Some(0.82),
             },
             lingo: Lingo {
                 category_shares: vec![LabelShare {
@@ -250,6 +261,14 @@ fn the_xlsx_has_headers_frozen_panes_a_filter_widths_and_typed_values() {
     );
     assert_eq!(cell(1, "c_ads_seen"), Data::Float(42.0));
     assert_eq!(cell(1, "g_obscured_phone"), Data::Float(0.125));
+    assert_eq!(
+        cell(1, "g_contact_kinds"),
+        Data::String("phone 90%; whatsapp 30%".to_owned())
+    );
+    assert_eq!(
+        cell(1, "l_category_predicted"),
+        Data::String("escort-directory (confidence 0.82)".to_owned())
+    );
     assert_eq!(cell(1, "run"), Data::Float(2.0));
     assert_eq!(cell(1, "captures"), Data::Float(7.0));
     assert_eq!(
