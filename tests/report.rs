@@ -392,6 +392,64 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
     );
     assert_eq!(reported_country_pairs, country_pairs);
 
+    // `--run` reports the first run: day 0's counts; an unknown run is an error.
+    let runs: Vec<u64> = graph["runs"]
+        .as_array()
+        .expect("runs read")
+        .iter()
+        .map(|run| run.as_u64().expect("run id"))
+        .collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    let first_run = runs[0].to_string();
+    report(&[
+        "report",
+        "mapping",
+        "--config",
+        &config,
+        "--run",
+        &first_run,
+        "--out",
+        &path("first-run.json"),
+    ])
+    .await;
+    let first = read_json(&out.join("first-run.json"));
+    for (row, site_truth) in first["sites"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .zip(&truth_before.sites)
+    {
+        assert_eq!(row["run"].as_u64(), Some(runs[0]), "{row}");
+        assert_eq!(
+            row["c_ads_seen"].as_u64().unwrap_or(0),
+            site_truth.ads_total as u64,
+            "{}",
+            site_truth.site_id
+        );
+        assert!(
+            row["c_new_ads_per_day"].is_null(),
+            "no run before the first"
+        );
+    }
+    let unknown = cartograph(&[
+        "report",
+        "html",
+        "--config",
+        &config,
+        "--run",
+        "999999999",
+        "--out",
+        &path("never.html"),
+    ])
+    .await;
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown.stderr).contains("run 999999999 does not exist"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    assert!(!out.join("never.html").exists());
+
     // The HTML report: self-contained, with trends over the two runs.
     let html = std::fs::read_to_string(out.join("report.html")).expect("html");
     assert!(html.contains("Content-Security-Policy"));

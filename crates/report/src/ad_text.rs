@@ -6,32 +6,35 @@
 //! labels ("Teléfono" for "Telefon"), its own date format, its fields in
 //! another order and a "via source" line; a card of a few dozen words then
 //! moves well past the repost threshold. What a copy keeps is the ad's own
-//! content: its words in order, its numbers (age, price, pieces of the
-//! phone number). So an ad text becomes a set of features:
-//! - words are folded (`cartograph_extract::fold`) and trimmed of
-//!   punctuation; the site's boilerplate (words on nearly every card of the
-//!   site: its labels, link texts) is dropped by the caller;
-//! - each pair of neighbouring words is a feature, and each number is one,
-//!   wherever it stands: numbers written next to each other are one run
-//!   (a phone number in groups), of which a long run keeps its last seven
-//!   digits (national and international spellings agree there); dates and
-//!   times are left out, as a copy re-formats or re-dates them.
+//! content and its contact. So an ad text becomes a set of features: words
+//! folded (`cartograph_extract::fold`) and trimmed of punctuation, the
+//! site's boilerplate (words on nearly every card: labels, link texts)
+//! dropped by the caller, numbers written next to each other taken as one
+//! run (a phone number in groups; a long run keeps its last seven digits,
+//! where national and international spellings agree), dates and times left
+//! out (a copy re-formats or re-dates them); each pair of neighbouring
+//! tokens is a feature.
 //!
-//! Two ads are one when, of the features that are rare across the whole
-//! report, the other holds at least [`COPY_CONTAINMENT_THRESHOLD`] of the
-//! smaller ad's — weighed by rarity (inverse document frequency) — and at
-//! least [`MIN_SHARED_RARE_FEATURES`] are shared. Features many ads carry
-//! (the phrases every ad uses, "100% real", common prices) say nothing
-//! about which ad it is, so they are left out (`rare_features`), and a
-//! feature only an ad and its copy carry (a phone number, the name with
-//! its tagline) weighs most: this is what keeps two ads built from one
-//! phrase book apart. Candidates come from an inverted index of the rare
-//! features, and the comparison is exact.
+//! Two ads are one when the other holds at least
+//! [`COPY_CONTAINMENT_THRESHOLD`] of the smaller ad's rare features,
+//! weighed by rarity (inverse document frequency), with at least
+//! [`MIN_SHARED_RARE_FEATURES`] shared — and they name a common contact
+//! (`connections::copied_ads`; without a contact on one side the bar is
+//! [`COPY_CONTAINMENT_WITHOUT_CONTACT`]). Features many ads carry (stock
+//! phrases, "100% real", common prices) say nothing about which ad it is
+//! and are left out (`rare_features`). Measured on a 100-site farm
+//! (BENCHMARKS.md): without the contact rule, stock phrases of a big site
+//! matched thousands of unrelated ads; with it, no false pair. Candidates
+//! come from an inverted index of the rare features; the comparison is
+//! exact.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-/// Least share of the smaller ad's rare features found in the other.
+/// Least share (by rarity) of the smaller ad's rare features found in the
+/// other, for two ads that name the same contact.
 pub const COPY_CONTAINMENT_THRESHOLD: f64 = 0.5;
+/// The same, when one of the two names no contact the report recognised.
+pub const COPY_CONTAINMENT_WITHOUT_CONTACT: f64 = 0.8;
 /// Least number of rare features two ads share to be one ad.
 pub const MIN_SHARED_RARE_FEATURES: usize = 3;
 /// A feature on more ads than this share of all ads (and more than
@@ -41,17 +44,20 @@ pub const COMMON_FEATURE_SHARE: f64 = 0.01;
 /// ad, its copies and its reposts).
 pub const COMMON_FEATURE_MIN_ADS: usize = 8;
 
-/// The features of one ad text: sorted, without repeats.
+/// The features of one ad text: shingles, sorted, without repeats.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct TextFeatures(pub Vec<u64>);
+pub struct TextFeatures {
+    pub shingles: Vec<u64>,
+}
 
 impl TextFeatures {
     /// A 64-bit digest of the features, naming the ad text in the report.
     pub fn digest(&self) -> u64 {
-        self.0.iter().fold(
-            mix(self.0.len() as u64),
-            |hash, feature| mix(hash ^ feature),
-        )
+        self.shingles
+            .iter()
+            .fold(mix(self.shingles.len() as u64), |hash, feature| {
+                mix(hash ^ feature)
+            })
     }
 }
 
@@ -71,6 +77,12 @@ pub(crate) fn content_tokens(folded: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Tokens per feature. Pairs survive a copy that moves the ad's fields
+/// around (a classifieds row shows price and place after the text, an
+/// aggregator before it); longer runs break at every moved seam. Stock
+/// phrases shared by unrelated ads are kept apart by rarity weights and,
+/// above all, by the contact (`connections::copied_ads`).
+pub(crate) const SHINGLE_TOKENS: usize = 2;
 /// Digits of a phone-like run that survive national and international
 /// spellings (`028 9649 6147`, `+44 28 9649 6147`).
 const PHONE_TAIL_DIGITS: usize = 7;
@@ -102,13 +114,12 @@ fn number_token(token: &str) -> Option<NumberToken> {
 
 /// The features of `tokens` without `boilerplate`.
 pub(crate) fn text_features(tokens: &[&str], boilerplate: &HashSet<String>) -> TextFeatures {
-    let mut words: Vec<&str> = Vec::with_capacity(tokens.len());
-    let mut features: Vec<u64> = Vec::with_capacity(tokens.len());
-    // Numbers next to each other are one run: a phone number written in
-    // groups. A run is a feature of its own (an age, a price, a phone
-    // number), wherever it stands.
+    // The text as a sequence of token hashes: words, and numbers written
+    // next to each other as one run (a phone number in groups), of which a
+    // long run keeps its last digits; dates and times are left out.
+    let mut sequence: Vec<u64> = Vec::with_capacity(tokens.len());
     let mut run = String::new();
-    let flush = |run: &mut String, features: &mut Vec<u64>| {
+    let flush = |run: &mut String, sequence: &mut Vec<u64>| {
         if run.is_empty() {
             return;
         }
@@ -117,7 +128,7 @@ pub(crate) fn text_features(tokens: &[&str], boilerplate: &HashSet<String>) -> T
         } else {
             run.as_str()
         };
-        features.push(mix(word_hash(kept) ^ 0x6e75_6d62_6572));
+        sequence.push(mix(word_hash(kept) ^ 0x6e75_6d62_6572));
         run.clear();
     };
     for token in tokens
@@ -127,26 +138,32 @@ pub(crate) fn text_features(tokens: &[&str], boilerplate: &HashSet<String>) -> T
     {
         match number_token(token) {
             Some(NumberToken::Number(digits)) => run.push_str(&digits),
-            Some(NumberToken::DateOrTime) => flush(&mut run, &mut features),
+            Some(NumberToken::DateOrTime) => flush(&mut run, &mut sequence),
             None => {
-                flush(&mut run, &mut features);
-                words.push(token);
+                flush(&mut run, &mut sequence);
+                sequence.push(word_hash(token));
             }
         }
     }
-    flush(&mut run, &mut features);
-    if words.len() == 1 {
-        features.push(word_hash(words[0]));
+    flush(&mut run, &mut sequence);
+    let width = SHINGLE_TOKENS.min(sequence.len());
+    let mut features: Vec<u64> = if width == 0 {
+        Vec::new()
     } else {
-        features.extend(
-            words
-                .windows(2)
-                .map(|pair| mix(word_hash(pair[0]).rotate_left(17) ^ word_hash(pair[1]))),
-        );
-    }
+        sequence
+            .windows(width)
+            .map(|shingle| {
+                shingle
+                    .iter()
+                    .fold(0x7368_696e_676c_6573_u64, |hash, token| {
+                        mix(hash.rotate_left(17) ^ token)
+                    })
+            })
+            .collect()
+    };
     features.sort_unstable();
     features.dedup();
-    TextFeatures(features)
+    TextFeatures { shingles: features }
 }
 
 /// The features that are rare across `all` ads of the report (on at most
@@ -160,7 +177,7 @@ pub(crate) fn rare_features<'ads>(
     let mut ads = 0_usize;
     for features in all {
         ads += 1;
-        for feature in &features.0 {
+        for feature in &features.shingles {
             *ads_per_feature.entry(*feature).or_default() += 1;
         }
     }
@@ -204,26 +221,31 @@ pub(crate) fn containment(
     ((shared_weight / smaller).min(1.0), shared)
 }
 
-/// Pairs of ads of different owners sharing at least one rare feature,
-/// each pair once, lower index first. `ads` yields (owner, rare features).
-pub(crate) fn candidate_pairs(ads: &[(usize, Vec<u64>)]) -> BTreeSet<(usize, usize)> {
+/// Calls `visit(first, second)` once for every pair of ads of different
+/// owners sharing at least one rare feature, `first < second`. `ads` holds
+/// (owner, rare features). Pairs are visited ad by ad, never collected, so
+/// memory stays that of the index however many pairs stock phrases make.
+pub(crate) fn for_each_candidate_pair(
+    ads: &[(usize, Vec<u64>)],
+    mut visit: impl FnMut(usize, usize),
+) {
     let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
     for (index, (_, features)) in ads.iter().enumerate() {
         for feature in features {
             postings.entry(*feature).or_default().push(index);
         }
     }
-    let mut pairs = BTreeSet::new();
-    for members in postings.values() {
-        for (position, &first) in members.iter().enumerate() {
-            for &second in &members[position + 1..] {
-                if ads[first].0 != ads[second].0 {
-                    pairs.insert((first.min(second), first.max(second)));
+    let mut visited: HashSet<usize> = HashSet::new();
+    for (first, (owner, features)) in ads.iter().enumerate() {
+        visited.clear();
+        for feature in features {
+            for &second in postings.get(feature).map_or(&[][..], Vec::as_slice) {
+                if second > first && ads[second].0 != *owner && visited.insert(second) {
+                    visit(first, second);
                 }
             }
         }
     }
-    pairs
 }
 
 /// FNV-1a of a word, then mixed: stable across runs and platforms.
@@ -266,12 +288,12 @@ mod tests {
             &["telefon", "via"],
         );
         let weights = source
-            .0
+            .shingles
             .iter()
-            .chain(&copy.0)
+            .chain(&copy.shingles)
             .map(|feature| (*feature, 1.0))
             .collect();
-        let (share, shared) = containment(&source.0, &copy.0, &weights);
+        let (share, shared) = containment(&source.shingles, &copy.shingles, &weights);
         assert!(share >= COPY_CONTAINMENT_THRESHOLD, "{share}");
         assert!(shared >= MIN_SHARED_RARE_FEATURES);
     }
@@ -282,8 +304,11 @@ mod tests {
         let mut ads = vec![common.clone(); 20];
         ads.push(features_of("Heidi 27 Berlin", &[]));
         let rare = rare_features(ads.iter());
-        assert!(common.0.iter().all(|feature| !rare.contains_key(feature)));
-        assert_eq!(rare.len(), ads[20].0.len());
+        assert!(common
+            .shingles
+            .iter()
+            .all(|feature| !rare.contains_key(feature)));
+        assert_eq!(rare.len(), ads[20].shingles.len());
     }
 
     #[test]
@@ -299,14 +324,16 @@ mod tests {
     }
 
     #[test]
-    fn candidates_pair_only_different_owners() {
+    fn candidates_pair_only_different_owners_once() {
         let ads = vec![
             (0, vec![1, 2]),
             (0, vec![2, 3]),
-            (1, vec![3, 9]),
+            (1, vec![2, 3, 9]),
             (2, vec![7]),
         ];
-        let pairs: Vec<(usize, usize)> = candidate_pairs(&ads).into_iter().collect();
-        assert_eq!(pairs, [(1, 2)]);
+        let mut pairs = Vec::new();
+        for_each_candidate_pair(&ads, |first, second| pairs.push((first, second)));
+        pairs.sort_unstable();
+        assert_eq!(pairs, [(0, 2), (1, 2)]);
     }
 }

@@ -22,7 +22,8 @@
 //! kinds agree: one kind alone has innocent explanations (an off-the-shelf
 //! theme, one advertiser on two platforms, an aggregator). A contacts edge
 //! counts toward it only with [`MIN_OPERATOR_SHARED_CONTACTS`] contacts or
-//! more: one travelling person links two sites, not their operators.
+//! more, making up [`MIN_OPERATOR_CONTACT_SHARE`] of the smaller site's:
+//! travelling people link two sites, not their operators.
 //!
 //! Candidate pairs come from indexes, not from comparing every pair:
 //! MinHash bands for templates, an inverted index of rare text features,
@@ -35,8 +36,8 @@ use serde::Serialize;
 use cartograph_extract::similarity;
 
 use crate::ad_text::{
-    candidate_pairs, containment, rare_features, COPY_CONTAINMENT_THRESHOLD,
-    MIN_SHARED_RARE_FEATURES,
+    containment, for_each_candidate_pair, rare_features, COPY_CONTAINMENT_THRESHOLD,
+    COPY_CONTAINMENT_WITHOUT_CONTACT, MIN_SHARED_RARE_FEATURES,
 };
 use crate::model::{ReportData, SiteInput};
 
@@ -52,6 +53,9 @@ pub(crate) const SIMILAR_ENOUGH_TO_EXPLAIN: f64 = 0.25;
 /// Least number of shared contacts for a contacts edge to count toward a
 /// same-operator claim.
 pub const MIN_OPERATOR_SHARED_CONTACTS: u64 = 3;
+/// Least share of the smaller site's contacts a contacts edge must cover to
+/// count toward a same-operator claim.
+pub const MIN_OPERATOR_CONTACT_SHARE: f64 = 0.25;
 /// Listing pages per site whose fingerprints are compared.
 pub const TEMPLATE_PAGES_PER_SITE: usize = 8;
 /// MinHash slots per band of the template index (32 bands of 4 slots find
@@ -225,10 +229,15 @@ pub fn build_graph(data: &ReportData) -> ConnectionGraph {
 
 /// Whether an edge is strong enough to be one of the two kinds a
 /// same-operator claim needs: every edge is, except a contacts edge of
-/// fewer than [`MIN_OPERATOR_SHARED_CONTACTS`] contacts (one person
-/// advertising on two sites links them, but says nothing of who runs them).
+/// fewer than [`MIN_OPERATOR_SHARED_CONTACTS`] contacts or under
+/// [`MIN_OPERATOR_CONTACT_SHARE`] of the smaller site's contacts. People
+/// who travel advertise on many sites, each a small share of a site's
+/// contacts (at most 0.17 on a 100-site farm, BENCHMARKS.md); one operator
+/// of two sites lists much of one roster on both.
 fn counts_toward_same_operator(edge: &Edge) -> bool {
-    edge.kind != EdgeKind::SharedContacts || edge.count >= MIN_OPERATOR_SHARED_CONTACTS
+    edge.kind != EdgeKind::SharedContacts
+        || (edge.count >= MIN_OPERATOR_SHARED_CONTACTS
+            && edge.strength >= MIN_OPERATOR_CONTACT_SHARE)
 }
 
 fn ordered(first: &str, second: &str) -> (String, String) {
@@ -548,7 +557,7 @@ fn copied_ads(sites: &[SiteInput]) -> BTreeMap<(usize, usize), CopiedPair> {
         for (ad_index, ad) in site.evidence.ad_texts.iter().enumerate() {
             let features: Vec<u64> = ad
                 .features
-                .0
+                .shingles
                 .iter()
                 .copied()
                 .filter(|feature| rare.contains_key(feature))
@@ -559,16 +568,53 @@ fn copied_ads(sites: &[SiteInput]) -> BTreeMap<(usize, usize), CopiedPair> {
             }
         }
     }
+    // Per site: the contacts (pseudonyms) each ad text carries.
+    let contacts_by_text: Vec<HashMap<u64, BTreeSet<&str>>> = sites
+        .iter()
+        .map(|site| {
+            let mut by_text: HashMap<u64, BTreeSet<&str>> = HashMap::new();
+            for observation in &site.evidence.contacts {
+                for text_id in &observation.ad_text_ids {
+                    by_text
+                        .entry(*text_id)
+                        .or_default()
+                        .insert(observation.pseudonym.as_str());
+                }
+            }
+            by_text
+        })
+        .collect();
     let mut pairs: BTreeMap<(usize, usize), CopiedPair> = BTreeMap::new();
-    for (first_index, second_index) in candidate_pairs(&ads) {
+    for_each_candidate_pair(&ads, |first_index, second_index| {
         let (share, shared) = containment(&ads[first_index].1, &ads[second_index].1, &rare);
         if share < SIMILAR_ENOUGH_TO_EXPLAIN {
-            continue;
+            return;
         }
         let (first_site, first_ad) = owners[first_index];
         let (second_site, second_ad) = owners[second_index];
         let first = &sites[first_site].evidence.ad_texts[first_ad];
         let second = &sites[second_site].evidence.ad_texts[second_ad];
+        // A copy keeps its contact: two ads naming different contacts are
+        // two ads, however alike their words (stock phrases repeat across
+        // thousands of ads); without a contact on one side, only a closer
+        // likeness counts.
+        let contacts_agree = match (
+            contacts_by_text[first_site].get(&first.text_id),
+            contacts_by_text[second_site].get(&second.text_id),
+        ) {
+            (Some(first_contacts), Some(second_contacts)) => {
+                if first_contacts.is_disjoint(second_contacts) {
+                    return;
+                }
+                true
+            }
+            _ => false,
+        };
+        let copy_threshold = if contacts_agree {
+            COPY_CONTAINMENT_THRESHOLD
+        } else {
+            COPY_CONTAINMENT_WITHOUT_CONTACT
+        };
         let (low, high) = pair_key(sites, first_site, second_site);
         let (low_ad, high_ad) = if low == first_site {
             (first, second)
@@ -582,8 +628,8 @@ fn copied_ads(sites: &[SiteInput]) -> BTreeMap<(usize, usize), CopiedPair> {
         });
         pair.low_similar.insert(low_ad.text_id);
         pair.high_similar.insert(high_ad.text_id);
-        if share < COPY_CONTAINMENT_THRESHOLD || shared < MIN_SHARED_RARE_FEATURES {
-            continue;
+        if share < copy_threshold || shared < MIN_SHARED_RARE_FEATURES {
+            return;
         }
         pair.low_matched.insert(low_ad.text_id);
         pair.high_matched.insert(high_ad.text_id);
@@ -594,7 +640,7 @@ fn copied_ads(sites: &[SiteInput]) -> BTreeMap<(usize, usize), CopiedPair> {
         }
         pair.captures.extend(low_ad.capture_ids.iter().copied());
         pair.captures.extend(high_ad.capture_ids.iter().copied());
-    }
+    });
     pairs
 }
 

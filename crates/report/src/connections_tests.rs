@@ -239,3 +239,79 @@ fn the_same_company_named_links_sites_and_with_a_template_is_one_operator() {
         .expect("company edge");
     assert_eq!(company.capture_ids, [1, 2]);
 }
+
+#[test]
+fn alike_ads_naming_different_contacts_are_two_ads() {
+    let mut first = site("first");
+    let mut second = site("second");
+    for (index, text) in TEXTS[..3].iter().enumerate() {
+        let capture = index as u64;
+        first = with_ad(first, text, 1, capture);
+        second = with_ad(second, text, 1, 10 + capture);
+        let ids = [text_id(text)];
+        first = with_contact(first, sighting("phone:first-person", capture, &ids));
+        second = with_contact(second, sighting("phone:second-person", 10 + capture, &ids));
+    }
+    let graph = build_graph(&data(vec![first.clone(), second]));
+    assert!(
+        graph.edges.is_empty(),
+        "the same words under two contacts: {:#?}",
+        graph.edges
+    );
+
+    // The same words under the same contact are one ad on two sites.
+    let mut same = site("same");
+    for (index, text) in TEXTS[..3].iter().enumerate() {
+        same = with_ad(same, text, 1, 20 + index as u64);
+        same = with_contact(
+            same,
+            sighting("phone:first-person", 20 + index as u64, &[text_id(text)]),
+        );
+    }
+    let graph = build_graph(&data(vec![first, same]));
+    assert_eq!(
+        kinds_between(&graph, "first", "same"),
+        [EdgeKind::CopiedAds]
+    );
+}
+
+#[test]
+fn many_shared_contacts_with_another_kind_make_one_operator_and_a_few_do_not() {
+    let shared = |mut site: SiteInput, pseudonyms: &[&str], capture_id: u64| {
+        for pseudonym in pseudonyms {
+            site = with_contact(site, sighting(pseudonym, capture_id, &[]));
+        }
+        site
+    };
+    let roster = ["phone:a", "phone:b", "phone:c"];
+    let others: Vec<String> = (0..20)
+        .map(|index| format!("phone:other-{index}"))
+        .collect();
+    let others: Vec<&str> = others.iter().map(String::as_str).collect();
+    // Three of four contacts shared, and a template: one operator.
+    let alpha = shared(with_template(site("alpha"), 1, sketch(7, 0)), &roster, 1);
+    let beta = shared(
+        with_template(site("beta"), 2, sketch(7, 0)),
+        &["phone:a", "phone:b", "phone:c", "phone:d"],
+        2,
+    );
+    // Three of twenty-three shared (travelling people), and a template: not.
+    let more: Vec<String> = (0..20).map(|index| format!("phone:more-{index}")).collect();
+    let more: Vec<&str> = more.iter().map(String::as_str).collect();
+    let gamma = shared(
+        shared(with_template(site("gamma"), 3, sketch(7, 0)), &roster, 3),
+        &others,
+        3,
+    );
+    let delta = shared(
+        shared(with_template(site("delta"), 4, sketch(7, 0)), &roster, 4),
+        &more,
+        4,
+    );
+    let graph = build_graph(&data(vec![alpha, beta, gamma, delta]));
+    assert!(graph.same_operator_as("alpha", "beta"));
+    let mut kinds = kinds_between(&graph, "gamma", "delta");
+    kinds.sort();
+    assert_eq!(kinds, [EdgeKind::SameTemplate, EdgeKind::SharedContacts]);
+    assert!(!graph.same_operator_as("gamma", "delta"));
+}

@@ -34,11 +34,12 @@ use std::path::PathBuf;
 
 pub use ad_text::{
     TextFeatures, COMMON_FEATURE_MIN_ADS, COMMON_FEATURE_SHARE, COPY_CONTAINMENT_THRESHOLD,
-    MIN_SHARED_RARE_FEATURES,
+    COPY_CONTAINMENT_WITHOUT_CONTACT, MIN_SHARED_RARE_FEATURES,
 };
 pub use connections::{
     build_graph, ConnectionGraph, Edge, EdgeKind, GraphNode, SameOperator, MIN_COPIED_ADS,
-    MIN_OPERATOR_SHARED_CONTACTS, TEMPLATE_PAGES_PER_SITE, TEMPLATE_SIMILARITY_THRESHOLD,
+    MIN_OPERATOR_CONTACT_SHARE, MIN_OPERATOR_SHARED_CONTACTS, TEMPLATE_PAGES_PER_SITE,
+    TEMPLATE_SIMILARITY_THRESHOLD,
 };
 pub use from_store::{report_data_from_store, ReportScope, StoreReadOptions};
 pub use graph_formats::{write_connections, ConnectionsFormat, CONNECTIONS_FORMAT_VERSION};
