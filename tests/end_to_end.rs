@@ -386,6 +386,18 @@ async fn demo_crawls_the_farm_and_matches_its_truth() {
         .next()
         .unwrap();
     assert!(Path::new(store_path).join("db").exists(), "{store_path}");
+    let package = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("evidence: "))
+        .and_then(|rest| rest.split(" (").next())
+        .expect("evidence package named");
+    let verified = cartograph(&["verify", package]).await;
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stdout)
+    );
     // The demo leaves its directory for the user; this test cleans up.
     if let Some(directory) = Path::new(store_path).parent() {
         let _ = std::fs::remove_dir_all(directory);

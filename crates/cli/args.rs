@@ -14,6 +14,17 @@ use crate::exit;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// How log lines on stderr look: text for people, json (one object per
+    /// line) for a unit's log stack.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
+}
+
+/// Format of the log lines on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,12 +54,38 @@ pub(crate) enum Command {
         #[arg(long = "case", value_name = "LABEL")]
         case_label: Option<String>,
     },
-    /// Print the latest run's indicators per site.
+    /// Print the latest run's indicators per site, or one site's history.
     Indicators {
         #[command(flatten)]
         config: ConfigArg,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Only this site.
+        #[arg(long = "site", value_name = "ID")]
+        site: Option<String>,
+        /// Across runs: ads first and last seen, new and disappeared ads,
+        /// new ads per day, and every indicator's trend (needs --site).
+        #[arg(long, requires = "site")]
+        history: bool,
+        /// How many of the latest runs --history shows.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        runs: usize,
+    },
+    /// Run scheduled crawls (per-site and group cron schedules) until
+    /// SIGTERM or SIGINT; resumes interrupted runs first.
+    Daemon {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Runs, per-site last success and failures, and the next scheduled time.
+    Status {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// How many of the latest runs to list.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        runs: usize,
     },
     /// Explain whether a URL would be fetched: its site, scope, the
     /// robots.txt rule that decides it, and when its host may next be asked.
@@ -119,6 +156,13 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DURATION")]
         older_than: Option<String>,
     },
+    /// Write what analysts hand on: the OSCE mapping sheet, the connections
+    /// between sites, or the self-contained HTML report (reads the store
+    /// only; never the network).
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
     /// Serve the synthetic farm for manual exploration and benchmarks.
     Farm {
         /// Number of synthetic sites (1–10000).
@@ -159,4 +203,50 @@ pub(crate) struct ConfigArg {
 pub(crate) enum Format {
     Table,
     Json,
+}
+
+/// The reports of `cartograph report`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReportCommand {
+    /// The OSCE mapping sheet: one row per whitelisted site, fields a–n
+    /// (`.xlsx`, `.csv` or `.json`, by the extension of --out).
+    Mapping {
+        #[command(flatten)]
+        options: ReportArgs,
+        /// The sheet to write.
+        #[arg(long, value_name = "FILE.{xlsx,csv,json}", value_parser = crate::report::sheet_path)]
+        out: PathBuf,
+    },
+    /// Connections between sites as an evidence graph, with movement counts
+    /// in JSON (`.json`, `.graphml` or `.dot`, by the extension of --out).
+    Connections {
+        #[command(flatten)]
+        options: ReportArgs,
+        /// The graph to write.
+        #[arg(long, value_name = "FILE.{json,graphml,dot}", value_parser = crate::report::graph_path)]
+        out: PathBuf,
+    },
+    /// One self-contained HTML report: sites, trends, connections, movement,
+    /// methodology.
+    Html {
+        #[command(flatten)]
+        options: ReportArgs,
+        /// The page to write.
+        #[arg(long, value_name = "FILE.html", value_parser = crate::report::html_path)]
+        out: PathBuf,
+    },
+}
+
+/// What every report reads.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    #[command(flatten)]
+    pub(crate) config: ConfigArg,
+    /// Report this run instead of each site's latest.
+    #[arg(long, value_name = "ID")]
+    pub(crate) run: Option<u64>,
+    /// Runs whose captured pages are read for connection evidence, the
+    /// reported one included (earlier runs date who showed an ad first).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub(crate) evidence_runs: u64,
 }

@@ -1,7 +1,8 @@
 //! `cartograph demo`: no config, no network. Starts the synthetic farm on a
 //! free loopback port, writes a config for it in a fresh directory, crawls
 //! it with a short interval, and prints the per-site table next to the
-//! farm's ground truth and where the store and config were left.
+//! farm's ground truth, exports the evidence as a signed WACZ package, and
+//! says where the store, config and package were left.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,12 +14,12 @@ use cartograph_store::{RunTrigger, Store};
 
 use crate::check_config::{load, today};
 use crate::crawl::{run_plan, state_word, status_word};
-use crate::exit;
+use crate::{exit, export};
 
 /// The demo farm: a handful of sites, fixed seed, so every demo is alike.
 const DEMO_SPEC: FarmSpec = FarmSpec {
     seed: 2026,
-    sites: 6,
+    sites: 8,
     day: 0,
 };
 
@@ -61,6 +62,7 @@ pub(crate) async fn run() -> anyhow::Result<u8> {
         DEMO_INTERVAL
     );
     let (plan, _) = CrawlPlan::sites(&config, &[], RunTrigger::Manual, None, today());
+    let config_for_export = config.clone();
     let report = run_plan(config, plan).await?;
     running
         .shutdown()
@@ -94,13 +96,31 @@ pub(crate) async fn run() -> anyhow::Result<u8> {
             truth
         );
     }
+    // The evidence of the demo crawl, as an investigator would export it.
     let store = Store::open(&store_path)?;
     let captures = store.captures().count();
+    let package = directory.join("demo.wacz");
+    let exported = export::render(
+        &store,
+        &config_for_export,
+        &export::ExportArgs::everything("demo", package.clone()),
+    )?;
+    crate::notice::say(&exported.stderr);
     println!("store: {} ({captures} captures)", store_path.display());
+    println!(
+        "evidence: {} ({})",
+        package.display(),
+        exported
+            .stdout
+            .lines()
+            .find(|line| line.starts_with("sha256 "))
+            .unwrap_or("sha256 unknown")
+    );
     println!("config: {}", config_path.display());
     println!(
-        "next: cartograph indicators --config {}",
-        config_path.display()
+        "next: cartograph indicators --config {0}\n      cartograph verify {1}",
+        config_path.display(),
+        package.display()
     );
     Ok(exit::SUCCESS)
 }

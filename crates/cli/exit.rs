@@ -15,6 +15,8 @@ pub(crate) const REFUSED: u8 = 4;
 pub(crate) const INTERRUPTED: u8 = 5;
 /// `verify` found a check that failed; every failure was printed.
 pub(crate) const VERIFY_FAILED: u8 = 6;
+/// The store is in use by another cartograph process (named with its pid).
+pub(crate) const BUSY: u8 = 7;
 
 /// The text `--help` shows after the options.
 pub(crate) const HELP: &str = "\
@@ -24,5 +26,6 @@ Exit codes:
   2  usage error (bad command line)
   3  the config is invalid (every problem is printed as PATH:LINE:COL)
   4  some requested sites or seeds were refused (the rest were crawled)
-  5  the run was interrupted
-  6  verify found damage (each failed check is printed as a FAIL line)";
+  5  the run was interrupted (it resumes on the next crawl or daemon start)
+  6  verify found damage (each failed check is printed as a FAIL line)
+  7  the store is in use by another cartograph process (its pid is named)";

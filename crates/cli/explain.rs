@@ -82,7 +82,8 @@ pub(crate) async fn run(config_path: &Path, url_text: &str) -> anyhow::Result<u8
         }
     }
     let fetcher = Fetcher::new(FetchSettings::from_config(&config), Arc::new(SystemClock))?
-        .with_robots_cache(cartograph_crawl::robots_cache(store.clone()));
+        .with_robots_cache(cartograph_crawl::robots_cache(store.clone()))
+        .with_host_journal(cartograph_crawl::host_journal(store.clone()));
     let lookup = fetcher.robots(allowed, interval).await;
     if !lookup.captures.is_empty() {
         let captures = lookup.captures.clone();

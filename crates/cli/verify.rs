@@ -11,6 +11,7 @@ use cartograph_store::{Store, Verdict};
 
 use crate::check_config::load;
 use crate::exit;
+use crate::reads::{open_or_ask, run_read, ReadOutput, ReadRequest, StoreAccess};
 
 pub(crate) fn run(
     package: Option<&Path>,
@@ -18,26 +19,27 @@ pub(crate) fn run(
     store: bool,
     config_path: &Path,
 ) -> anyhow::Result<u8> {
-    let verdicts = match (package, store) {
-        (Some(package), false) => {
-            let trusted = pubkey.map(read_public_key).transpose()?;
-            verify_package(package, trusted.as_deref()).verdicts
-        }
-        _ => {
-            let Some(config) = load(config_path)? else {
-                return Ok(exit::CONFIG_INVALID);
-            };
-            crate::verify::require_store(&config.store.path)?;
-            let store = Store::open(&config.store.path).with_context(|| {
-                format!(
-                    "failed to open the store at {}",
-                    config.store.path.display()
-                )
-            })?;
-            store.verify()?.verdicts
-        }
+    if let (Some(package), false) = (package, store) {
+        let trusted = pubkey.map(read_public_key).transpose()?;
+        let output = report(&verify_package(package, trusted.as_deref()).verdicts);
+        return Ok(output.print());
+    }
+    let Some(config) = load(config_path)? else {
+        return Ok(exit::CONFIG_INVALID);
     };
-    Ok(report(&verdicts))
+    require_store(&config.store.path)?;
+    // While a crawl holds the store, its writer re-hashes for us.
+    let request = ReadRequest::new("verify-store", ());
+    let output = match open_or_ask(&config, &request)? {
+        StoreAccess::Open(store) => run_read(&store, &config, None, &request),
+        StoreAccess::Served(output) => output,
+    };
+    Ok(output.print())
+}
+
+/// `verify --store` against an open store (in this process or the writer).
+pub(crate) fn render_store(store: &Store) -> anyhow::Result<ReadOutput> {
+    Ok(report(&store.verify()?.verdicts))
 }
 
 /// Fails unless a store exists at `path`: commands that read evidence must
@@ -64,19 +66,25 @@ fn read_public_key(argument: &str) -> anyhow::Result<String> {
     Ok(argument.to_owned())
 }
 
-fn report(verdicts: &[Verdict]) -> u8 {
+fn report(verdicts: &[Verdict]) -> ReadOutput {
+    let mut stdout = String::new();
     for verdict in verdicts {
-        println!("{verdict}");
+        stdout.push_str(&format!("{verdict}\n"));
     }
     let failed = verdicts.iter().filter(|verdict| !verdict.passed).count();
-    if failed == 0 && !verdicts.is_empty() {
-        println!("verified: all {} checks passed", verdicts.len());
+    let exit_code = if failed == 0 && !verdicts.is_empty() {
+        stdout.push_str(&format!("verified: all {} checks passed\n", verdicts.len()));
         exit::SUCCESS
     } else {
-        println!(
-            "FAILED: {failed} of {} checks failed (see the FAIL lines)",
+        stdout.push_str(&format!(
+            "FAILED: {failed} of {} checks failed (see the FAIL lines)\n",
             verdicts.len()
-        );
+        ));
         exit::VERIFY_FAILED
+    };
+    ReadOutput {
+        stdout,
+        stderr: String::new(),
+        exit_code,
     }
 }

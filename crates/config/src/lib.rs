@@ -10,7 +10,8 @@
 //! Code map: `schema.rs` lists the known keys of every table; `reader.rs`
 //! reads one spanned TOML table with typed, reported access; `validate.rs`
 //! reads the global tables and assembles the `Config`; `site.rs` reads one
-//! `[[site]]`; `model.rs` holds the resolved types; `listing.rs` the scope
+//! `[[site]]`; `schedule.rs` the daemon's schedules (`schedule`,
+//! `timezone`, `[[group]]`); `model.rs` holds the resolved types; `listing.rs` the scope
 //! rules; `codes.rs` the closed vocabularies; `diagnostic.rs` the error types.
 
 mod codes;
@@ -18,6 +19,7 @@ mod diagnostic;
 mod listing;
 mod model;
 mod reader;
+mod schedule;
 mod schema;
 mod site;
 mod validate;
@@ -32,9 +34,10 @@ pub use crate::listing::{
     normalise_url, normalise_url_dropping, ListingPattern, ListingPatternError,
 };
 pub use crate::model::{
-    Config, CrawlerSettings, EvidenceSettings, ExtractionProfile, Loaded, NetworkSettings,
-    PolitenessSettings, SiteSpec, StoreSettings,
+    Config, CrawlerSettings, EvidenceSettings, ExtractSettings, ExtractionProfile, Loaded,
+    NetworkSettings, PolitenessSettings, SiteSpec, StoreSettings,
 };
+pub use crate::schedule::{GroupSpec, Schedule, ScheduleError};
 
 /// Parses and validates config text. `path` names the file in diagnostics
 /// and anchors a relative `store.path`; it is not read. `today` decides

@@ -16,6 +16,7 @@ use url::Url;
 use crate::codes::{CountryCode, SiteCategory};
 use crate::diagnostic::Diagnostic;
 use crate::listing::{normalise_url, ListingPattern};
+use crate::schedule::{GroupSpec, Schedule};
 
 /// A config file that passed validation, and what it said. There is no
 /// `Default`: every config comes from a file the analyst wrote, with a
@@ -37,9 +38,13 @@ pub struct Config {
     pub network: NetworkSettings,
     /// How evidence packages are signed and how long captures are kept.
     pub evidence: EvidenceSettings,
+    /// Where the analysts' lexicons and the contact linkage key are.
+    pub extract: ExtractSettings,
     /// The whitelist, in file order; expired entries are kept (and skipped by
     /// the crawler) so reports can still name them.
     pub sites: Vec<SiteSpec>,
+    /// Sites the daemon crawls together on one schedule, in file order.
+    pub groups: Vec<GroupSpec>,
 }
 
 impl Config {
@@ -138,6 +143,20 @@ pub struct EvidenceSettings {
     pub retention: Option<Duration>,
 }
 
+/// The `[extract]` table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractSettings {
+    /// The lexicon directory (`<lang>.toml` files), resolved against the
+    /// config file's directory. None: the lexicons built into this binary
+    /// (the shipped `config/lexicons/` as they were at build time).
+    pub lexicons: Option<PathBuf>,
+    /// The linkage key file that contact pseudonyms are keyed with,
+    /// resolved against the config file's directory; created (mode 0600) on
+    /// first use. One key per unit, so pseudonyms link across runs and
+    /// sites; it is never logged.
+    pub linkage_key: PathBuf,
+}
+
 /// The `[network]` table.
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkSettings {
@@ -202,6 +221,8 @@ pub struct SiteSpec {
     /// CSS selectors for this site's ad cards, when the generic extractor is
     /// not enough.
     pub profile: Option<ExtractionProfile>,
+    /// When the daemon crawls this site on its own (groups may add more).
+    pub schedule: Option<Schedule>,
 }
 
 impl SiteSpec {

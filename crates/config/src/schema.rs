@@ -52,6 +52,8 @@ pub(crate) const TOP_LEVEL: TableSchema = TableSchema {
         key("network", "[network]"),       // address policy and test overrides
         key("site", "[[site]]"),           // the whitelist, one table per site
         key("evidence", "[evidence]"),     // signing key and retention of the evidence
+        key("group", "[[group]]"),         // sites scheduled together by the daemon
+        key("extract", "[extract]"),       // lexicons and the contact linkage key
     ],
 };
 
@@ -114,6 +116,8 @@ pub(crate) const SITE: TableSchema = TableSchema {
         key("min_interval", r#""10s""#), // per-site override of the global interval
         key("max_pages", "50"),        // per-site override of max_pages_per_site
         key("profile", r#"{ ad = "article.ad" }"#), // optional CSS selectors
+        key("schedule", r#""0 3 * * *""#), // daemon: 5-field cron, read in `timezone`
+        key("timezone", r#""Europe/Vienna""#), // IANA zone of `schedule`; required with it
     ],
 };
 
@@ -137,6 +141,24 @@ pub(crate) const EVIDENCE: TableSchema = TableSchema {
     ],
 };
 
+pub(crate) const EXTRACT: TableSchema = TableSchema {
+    title: "[extract]",
+    keys: &[
+        key("lexicons", r#""lexicons""#), // directory of <lang>.toml lexicons, relative to the config file
+        key("linkage_key", r#""keys/linkage.key""#), // HMAC key of contact pseudonyms, created on first use
+    ],
+};
+
+pub(crate) const GROUP: TableSchema = TableSchema {
+    title: "[[group]]",
+    keys: &[
+        key("id", r#""nightly""#), // kebab-case; named by the daemon and `status`
+        key("sites", r#"["example-dir"]"#), // ids of whitelisted sites
+        key("schedule", r#""0 3 * * *""#), // 5-field cron, read in `timezone`
+        key("timezone", r#""Europe/Vienna""#), // IANA zone of `schedule`
+    ],
+};
+
 /// Every table, so that a key written in the wrong table can be pointed to
 /// the right one.
 pub(crate) const ALL_TABLES: &[&TableSchema] = &[
@@ -148,4 +170,5 @@ pub(crate) const ALL_TABLES: &[&TableSchema] = &[
     &SITE,
     &SITE_PROFILE,
     &EVIDENCE,
+    &GROUP,
 ];

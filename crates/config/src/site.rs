@@ -88,6 +88,8 @@ pub(crate) fn site_spec(
         }
     };
 
+    let schedule = crate::schedule::read_schedule(&reader, sink);
+
     Some(SiteSpec {
         id: id?,
         name: name?,
@@ -102,6 +104,7 @@ pub(crate) fn site_spec(
         min_interval: min_interval?,
         max_pages: max_pages?,
         profile: profile?,
+        schedule: schedule?,
     })
 }
 

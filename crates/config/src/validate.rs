@@ -14,11 +14,13 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{DiagnosticSink, LoadError, Severity};
 use crate::model::{
-    Config, CrawlerSettings, EvidenceSettings, Loaded, NetworkSettings, PolitenessSettings,
-    StoreSettings,
+    Config, CrawlerSettings, EvidenceSettings, ExtractSettings, Loaded, NetworkSettings,
+    PolitenessSettings, StoreSettings,
 };
 use crate::reader::{Located, SubTable, TableReader};
-use crate::schema::{TableSchema, CRAWLER, EVIDENCE, NETWORK, POLITENESS, SITE, STORE, TOP_LEVEL};
+use crate::schema::{
+    TableSchema, CRAWLER, EVIDENCE, EXTRACT, NETWORK, POLITENESS, SITE, STORE, TOP_LEVEL,
+};
 use crate::site::{site_spec, SiteRules};
 
 /// Hosts crawled at once when `[crawler]` does not say.
@@ -64,6 +66,9 @@ pub(crate) const DEFAULT_STORE_PATH: &str = "data";
 /// Signing key file, relative to the config file, when `[evidence]` does
 /// not say.
 pub(crate) const DEFAULT_SIGNING_KEY_PATH: &str = "keys/signing.key";
+/// Linkage key file, relative to the config file, when `[extract]` does
+/// not say.
+pub(crate) const DEFAULT_LINKAGE_KEY_PATH: &str = "keys/linkage.key";
 /// The shortest interval a real site may be given; only a config that allows
 /// private addresses (the synthetic farm on loopback) may go below it.
 pub(crate) const MIN_INTERVAL_FLOOR: Duration = Duration::from_secs(1);
@@ -99,18 +104,26 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
         .and_then(|reader| store_settings(&reader, path, &mut sink));
     let evidence = sub_table(&root, "evidence", &EVIDENCE, &empty_table, &mut sink)
         .and_then(|reader| evidence_settings(&reader, path, &mut sink));
+    let extract = sub_table(&root, "extract", &EXTRACT, &empty_table, &mut sink)
+        .and_then(|reader| extract_settings(&reader, path, &mut sink));
     let rules = SiteRules {
         today,
         allow_private_addresses,
     };
     let sites = sites(&root, &rules, &mut sink);
+    let groups = crate::schedule::read_groups(&root, &mut sink);
 
     let has_errors = sink.has_errors();
     let diagnostics = sink.into_diagnostics();
-    match (crawler, politeness, store, network, evidence) {
-        (Some(crawler), Some(politeness), Some(store), Some(network), Some(evidence))
-            if !has_errors =>
-        {
+    match (crawler, politeness, store, network, evidence, extract) {
+        (
+            Some(crawler),
+            Some(politeness),
+            Some(store),
+            Some(network),
+            Some(evidence),
+            Some(extract),
+        ) if !has_errors => {
             let warnings = diagnostics
                 .into_iter()
                 .filter(|diagnostic| diagnostic.severity == Severity::Warning)
@@ -123,7 +136,9 @@ pub(crate) fn validate(text: &str, path: &Path, today: NaiveDate) -> Result<Load
                 store,
                 network,
                 evidence,
+                extract,
                 sites,
+                groups,
             };
             Ok(Loaded { config, warnings })
         }
@@ -380,6 +395,38 @@ fn evidence_settings(
     Some(EvidenceSettings {
         signing_key: signing_key?,
         retention: retention?,
+    })
+}
+
+fn extract_settings(
+    reader: &TableReader<'_, '_>,
+    config_path: &Path,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<ExtractSettings> {
+    let resolve = |written: PathBuf| {
+        if written.is_relative() {
+            config_path.parent().unwrap_or(Path::new("")).join(written)
+        } else {
+            written
+        }
+    };
+    let lexicons = if reader.has("lexicons") {
+        reader
+            .non_empty_string("lexicons", sink)
+            .map(|located| Some(resolve(PathBuf::from(located.value))))
+    } else {
+        Some(None)
+    };
+    let linkage_key = if reader.has("linkage_key") {
+        reader
+            .non_empty_string("linkage_key", sink)
+            .map(|located| resolve(PathBuf::from(located.value)))
+    } else {
+        Some(resolve(PathBuf::from(DEFAULT_LINKAGE_KEY_PATH)))
+    };
+    Some(ExtractSettings {
+        lexicons: lexicons?,
+        linkage_key: linkage_key?,
     })
 }
 

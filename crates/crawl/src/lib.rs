@@ -1,34 +1,54 @@
-//! Runs: drives fetch → store → extract → store for every site of a plan.
+//! Runs: drives fetch → store → extract → store for every site of a plan,
+//! and takes a run up again after a crash where it stood.
 //!
-//! [`run`] starts a run record, crawls the planned sites concurrently (the
-//! fetcher keeps one request in flight per host and paces each host), stores
-//! every capture as evidence before extracting anything from it, stores page
-//! indicators that name their capture, then reduces them to site indicators.
-//! A site's bad pages are counted outcomes, not errors; only a store failure
-//! ends a run early.
+//! A [`Crawler`] owns one fetcher (so every run of a process shares the
+//! host gates: never two requests at once to a host, whatever runs are
+//! going) and starts or resumes runs. A run record and every site's first
+//! frontier are written before anything is fetched; then the planned sites
+//! are crawled concurrently (the fetcher keeps one request in flight per
+//! host and paces each host), every capture is stored as evidence before
+//! anything is extracted from it, page indicators name their capture, and
+//! each page done is one frontier batch. A site's bad pages are counted
+//! outcomes, not errors; only a store failure ends a run early. A shutdown
+//! lets requests in flight finish and leaves the run resumable.
+//!
+//! Code map: `run.rs` a run from start or resumption to end; `site.rs` one
+//! site's walk; `walk.rs` its frontier state; `evidence.rs` where fetch meets
+//! the store; `plan.rs` what a run covers; `schedule.rs` the daemon's
+//! decisions, pure.
 
+pub mod derive;
 mod evidence;
+pub mod extraction;
 mod plan;
+mod run;
+mod schedule;
 mod site;
+mod walk;
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use cartograph_config::Config;
-use cartograph_fetch::{Clock, FetchError, FetchSettings, Fetcher, ScopeGuard};
-use cartograph_store::{
-    RunId, RunRecord, RunState, SiteRunRecord, SiteRunStatus, Store, StoreError,
-};
-use tokio::task::JoinSet;
-use tracing::{info, warn};
+use cartograph_fetch::{Clock, FetchError};
+use cartograph_store::{RunId, RunState, SiteRunStatus, Store, StoreError};
 
+pub use extraction::ExtractionSetup;
 pub use plan::{CrawlPlan, Refusal, SitePlan};
+pub use run::{Crawler, STOP_GRACE};
+pub use schedule::{Firing, ScheduleEntry, Scheduler};
 
 /// The fetch layer's robots cache over `store`, for commands that fetch
 /// outside a run (`explain`).
 pub fn robots_cache(store: Arc<Store>) -> Arc<dyn cartograph_fetch::RobotsCache> {
-    Arc::new(evidence::StoreRobotsCache(store))
+    Arc::new(evidence::StoreRobotsCache::immediate(store))
+}
+
+/// The fetch layer's host journal over `store`, for commands that fetch
+/// outside a run (`explain`), so they keep the pace of the runs.
+pub fn host_journal(store: Arc<Store>) -> Arc<dyn cartograph_fetch::HostJournal> {
+    Arc::new(evidence::StoreHostJournal(store))
 }
 
 /// Stores `capture` as evidence of run `run_id` (for `explain`, which reads
@@ -55,6 +75,16 @@ pub enum CrawlError {
     Fetch(#[from] FetchError),
     #[error("a store task failed")]
     Task(#[source] tokio::task::JoinError),
+    #[error("lexicons in {directory}: {reason}")]
+    Lexicons {
+        directory: std::path::PathBuf,
+        reason: String,
+    },
+    #[error("linkage key {path}: {reason}")]
+    LinkageKey {
+        path: std::path::PathBuf,
+        reason: String,
+    },
 }
 
 /// How a run ended, per site.
@@ -82,6 +112,10 @@ pub struct SiteReport {
 
 /// Receives progress as a run goes; the CLI draws it, tests ignore it.
 pub trait Progress: Send + Sync {
+    /// A run starts (or resumes) with `sites` sites to crawl, `done` of
+    /// them already finished by an earlier process.
+    fn run_started(&self, _run_id: RunId, _sites: usize, _done: usize) {}
+    fn run_finished(&self, _report: &RunReport) {}
     fn site_started(&self, _site_id: &str) {}
     fn page_done(&self, _site_id: &str, _pages_done: u64, _outcome: &str) {}
     fn site_finished(&self, _report: &SiteReport) {}
@@ -101,168 +135,19 @@ pub struct RunContext {
     pub progress: Arc<dyn Progress>,
 }
 
-/// Carries out `plan`. Returns when every site is done or `shutdown`
-/// completes (the run is then left `Interrupted`).
+/// Carries out `plan` as a new run. Returns when every site is done or
+/// `shutdown` completes (the run is then left `Interrupted`, resumable).
 pub async fn run(
     context: RunContext,
     plan: CrawlPlan,
     shutdown: impl Future<Output = ()>,
 ) -> Result<RunReport, CrawlError> {
-    let RunContext {
-        config,
-        store,
-        clock,
-        progress,
-    } = context;
-    let fetcher = Arc::new(
-        Fetcher::new(FetchSettings::from_config(&config), clock.clone())?
-            .with_robots_cache(Arc::new(evidence::StoreRobotsCache(store.clone()))),
-    );
-    let scope = Arc::new(ScopeGuard::new(&config));
-    let started_at = clock.utc_now();
-    let run = {
-        let store = store.clone();
-        let config_digest = config.digest.clone();
-        let case_label = plan.case_label.clone();
-        let site_ids: Vec<String> = plan.sites.iter().map(|site| site.site_id.clone()).collect();
-        let trigger = plan.trigger;
-        blocking(move || {
-            store.begin_run(
-                trigger,
-                &config_digest,
-                case_label.as_deref(),
-                site_ids,
-                started_at,
-            )
-        })
-        .await?
-    };
-    info!(run = run.id, sites = plan.sites.len(), "run started");
-    let run_id = run.id;
-    let run = Arc::new(Mutex::new(run));
-
-    let mut tasks = JoinSet::new();
-    for site_plan in plan.sites {
-        let Some(site) = config.site(&site_plan.site_id).cloned() else {
-            continue;
-        };
-        let crawl = site::SiteCrawl {
-            run_id,
-            case_label: plan.case_label.clone(),
-            site,
-            start: site_plan.start,
-            politeness: config.politeness.clone(),
-            max_redirects: config.network.max_redirects,
-            fetcher: fetcher.clone(),
-            scope: scope.clone(),
-            store: store.clone(),
-            progress: progress.clone(),
-        };
-        let run = run.clone();
-        let store = store.clone();
-        let progress = progress.clone();
-        tasks.spawn(async move {
-            progress.site_started(&crawl.site.id);
-            mark_site(&run, &crawl.site.id, |record| {
-                record.status = SiteRunStatus::Running
-            });
-            let (record, report) = crawl.crawl().await?;
-            let snapshot = {
-                // Invariant: the run lock is only held for plain updates.
-                let mut run = run.lock().expect("run lock not poisoned");
-                run.sites.insert(report.site_id.clone(), record);
-                run.clone()
-            };
-            blocking(move || store.put_run(&snapshot)).await?;
-            progress.site_finished(&report);
-            Ok::<SiteReport, CrawlError>(report)
-        });
-    }
-
-    let mut reports: Vec<SiteReport> = plan
-        .skipped
-        .iter()
-        .map(|skipped| SiteReport {
-            site_id: skipped.requested.clone(),
-            status: SiteRunStatus::Skipped,
-            reason: Some(skipped.reason.clone()),
-            pages_fetched: 0,
-            ads_seen: 0,
-            outcomes: BTreeMap::new(),
-            faults: Vec::new(),
-        })
-        .collect();
-    let mut interrupted = false;
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            joined = tasks.join_next() => match joined {
-                None => break,
-                Some(Ok(Ok(report))) => reports.push(report),
-                Some(Ok(Err(error))) => {
-                    tasks.abort_all();
-                    finish(&store, &run, RunState::Interrupted, clock.as_ref()).await?;
-                    return Err(error);
-                }
-                Some(Err(join_error)) => {
-                    tasks.abort_all();
-                    finish(&store, &run, RunState::Interrupted, clock.as_ref()).await?;
-                    return Err(CrawlError::Task(join_error));
-                }
-            },
-            () = &mut shutdown => {
-                warn!(run = run_id, "shutdown requested; run left interrupted");
-                tasks.abort_all();
-                interrupted = true;
-                break;
-            }
-        }
-    }
-    let state = if interrupted {
-        RunState::Interrupted
-    } else {
-        RunState::Completed
-    };
-    finish(&store, &run, state, clock.as_ref()).await?;
-    reports.sort_by(|left, right| left.site_id.cmp(&right.site_id));
-    info!(run = run_id, state = ?state, "run finished");
-    Ok(RunReport {
-        run_id,
-        state,
-        sites: reports,
-    })
-}
-
-fn mark_site(run: &Mutex<RunRecord>, site_id: &str, update: impl FnOnce(&mut SiteRunRecord)) {
-    // Invariant: the run lock is only held for plain updates.
-    let mut run = run.lock().expect("run lock not poisoned");
-    update(
-        run.sites
-            .entry(site_id.to_owned())
-            .or_insert_with(SiteRunRecord::pending),
-    );
-}
-
-async fn finish(
-    store: &Arc<Store>,
-    run: &Mutex<RunRecord>,
-    state: RunState,
-    clock: &dyn Clock,
-) -> Result<(), CrawlError> {
-    let snapshot = {
-        // Invariant: the run lock is only held for plain updates.
-        let mut run = run.lock().expect("run lock not poisoned");
-        run.state = state;
-        run.finished_at = Some(clock.utc_now());
-        run.clone()
-    };
-    let store = store.clone();
-    // The final record and its run-finished custody entry, then a flush.
-    blocking(move || store.finish_run(&snapshot).map(|_| ())).await
+    let crawler = Crawler::new(context.config, context.store, context.clock)?;
+    crawler.start(&plan, context.progress, shutdown).await
 }
 
 /// Runs a blocking store call off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, CrawlError> {
     tokio::task::spawn_blocking(work)

@@ -4,7 +4,7 @@
 
 use cartograph_config::Config;
 use cartograph_fetch::ScopeGuard;
-use cartograph_store::RunTrigger;
+use cartograph_store::{RunRecord, RunTrigger};
 use chrono::NaiveDate;
 use url::Url;
 
@@ -37,6 +37,25 @@ pub struct Refusal {
 }
 
 impl CrawlPlan {
+    /// Whether `run` is this plan begun earlier (same trigger, case label
+    /// and sites): an unfinished run that matches is resumed instead of a
+    /// new run being begun.
+    pub fn matches(&self, run: &RunRecord) -> bool {
+        let planned: std::collections::BTreeSet<&str> = self
+            .sites
+            .iter()
+            .map(|site| site.site_id.as_str())
+            .chain(
+                self.skipped
+                    .iter()
+                    .map(|refusal| refusal.requested.as_str()),
+            )
+            .collect();
+        let recorded: std::collections::BTreeSet<&str> =
+            run.sites.keys().map(String::as_str).collect();
+        run.trigger == self.trigger && run.case_label == self.case_label && planned == recorded
+    }
+
     /// Plans a run over `selected` site ids (all sites when empty). A site
     /// whose authorization has expired on `today` is refused when it was
     /// named, and skipped (recorded, not an error) when all were asked for.

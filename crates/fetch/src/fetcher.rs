@@ -9,16 +9,27 @@
 //! capped), and any `Retry-After` or backoff deadline. A global semaphore is
 //! taken only around the exchange itself, so a host that waits never holds
 //! a slot another host could use, and a slow host holds only its own.
+//!
+//! Urgent work (an investigator's recrawl) goes first: a non-urgent request
+//! waits at a host's gate, and at the global semaphore, while urgent work
+//! waits there or holds the host ([`Fetcher::hold_urgent`]); the gate and
+//! the interval still apply to both. Each host's pacing is restored from the
+//! [`HostJournal`] on first use and written to it around every request, so
+//! a new process keeps the interval counted from the last request of the
+//! one before it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
 use crate::decode::decode_body;
+use crate::host_journal::{HostJournal, HostPacing, NoHostJournal, PacingLookup};
 use crate::http::ReqwestTransport;
 use crate::pacing::{adaptive_interval, backoff, retry_after, Jitter};
 use crate::robots::RobotsPolicy;
@@ -37,6 +48,9 @@ pub struct FetchOptions {
     pub interval: Duration,
     /// Validators of the last capture of the URL, for a conditional GET.
     pub validators: Option<Validators>,
+    /// Urgent work (a recrawl) goes ahead of other requests to the same
+    /// host and for the global semaphore; never ahead of the interval.
+    pub urgent: bool,
 }
 
 /// Where a host's robots policy came from.
@@ -65,17 +79,95 @@ pub struct RobotsLookup {
 struct HostState {
     /// When the last request to the host ended.
     last_finished: Option<Instant>,
+    /// The same in wall-clock time, for the journal.
+    last_finished_utc: Option<DateTime<Utc>>,
+    /// Whether the journal was consulted (once per host and process).
+    restored: bool,
     /// The host's robots policy and until when it is trusted.
     robots: Option<(RobotsPolicy, Instant)>,
     /// How long the last request took, for the adaptive delay.
     last_response_time: Option<Duration>,
     /// No request before this (Retry-After or backoff).
     not_before: Option<Instant>,
+    /// The same in wall-clock time, for the journal.
+    not_before_utc: Option<DateTime<Utc>>,
     /// The Retry-After the next request waits for, for its record.
     pending_retry_after: Option<Duration>,
     consecutive_failures: u32,
     /// Why the host is left alone for the rest of the run.
     paused: Option<String>,
+}
+
+/// One host's gate: holding `state` is being the host's one request in
+/// flight (tokio's mutex is fair, so waiting pages go in order); `urgent`
+/// counts urgent requests waiting for it and urgent holds on the host, and
+/// non-urgent requests wait until it is zero.
+#[derive(Debug, Default)]
+struct HostGate {
+    state: tokio::sync::Mutex<HostState>,
+    urgent: AtomicUsize,
+    urgent_released: Notify,
+}
+
+impl HostGate {
+    async fn lock(&self, urgent: bool) -> tokio::sync::MutexGuard<'_, HostState> {
+        if urgent {
+            let _waiting = UrgentCount::new(&self.urgent, &self.urgent_released);
+            return self.state.lock().await;
+        }
+        wait_for_no_urgent(&self.urgent, &self.urgent_released).await;
+        self.state.lock().await
+    }
+}
+
+/// Counts one urgent waiter for as long as it lives (dropped when the wait
+/// ends or is cancelled), waking the non-urgent waiters when it goes.
+struct UrgentCount<'a> {
+    count: &'a AtomicUsize,
+    released: &'a Notify,
+}
+
+impl<'a> UrgentCount<'a> {
+    fn new(count: &'a AtomicUsize, released: &'a Notify) -> UrgentCount<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        UrgentCount { count, released }
+    }
+}
+
+impl Drop for UrgentCount<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
+        self.released.notify_waiters();
+    }
+}
+
+/// Returns once `count` is zero.
+async fn wait_for_no_urgent(count: &AtomicUsize, released: &Notify) {
+    loop {
+        let notified = released.notified();
+        tokio::pin!(notified);
+        // Registered before the check, so a release in between is not lost.
+        notified.as_mut().enable();
+        if count.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        notified.await;
+    }
+}
+
+/// Urgent work's claim on a host: while it lives, non-urgent requests to
+/// the host wait (so a recrawl's pages follow each other without scheduled
+/// pages slipping in between). Made by [`Fetcher::hold_urgent`].
+#[derive(Debug)]
+pub struct UrgentHold {
+    gate: Arc<HostGate>,
+}
+
+impl Drop for UrgentHold {
+    fn drop(&mut self) {
+        self.gate.urgent.fetch_sub(1, Ordering::SeqCst);
+        self.gate.urgent_released.notify_waiters();
+    }
 }
 
 /// A failed attempt: whether to retry, and whether the server said when.
@@ -91,14 +183,18 @@ pub struct Fetcher {
     settings: FetchSettings,
     clock: Arc<dyn Clock>,
     robots_cache: Arc<dyn RobotsCache>,
-    /// One gate per host; holding it is being the host's one request in
-    /// flight (tokio's mutex is fair, so waiting pages go in order).
-    hosts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<HostState>>>>,
+    /// Where each host's pacing outlives the process.
+    journal: Arc<dyn HostJournal>,
+    /// One gate per host.
+    hosts: Mutex<HashMap<String, Arc<HostGate>>>,
     /// Paused hosts and why, readable without taking their gates.
     paused: Mutex<BTreeMap<String, String>>,
     /// Caps requests in flight across hosts; taken only around the request
     /// itself, never while waiting for a host's slot.
     in_flight: Semaphore,
+    /// Urgent requests waiting for `in_flight`; others wait until none.
+    urgent_for_slot: AtomicUsize,
+    urgent_slot_released: Notify,
     jitter: Mutex<Jitter>,
 }
 
@@ -133,7 +229,10 @@ impl Fetcher {
             settings,
             clock,
             robots_cache: Arc::new(NoRobotsCache),
+            journal: Arc::new(NoHostJournal),
             hosts: Mutex::new(HashMap::new()),
+            urgent_for_slot: AtomicUsize::new(0),
+            urgent_slot_released: Notify::new(),
             paused: Mutex::new(BTreeMap::new()),
         }
     }
@@ -142,6 +241,19 @@ impl Fetcher {
     pub fn with_robots_cache(mut self, cache: Arc<dyn RobotsCache>) -> Fetcher {
         self.robots_cache = cache;
         self
+    }
+
+    /// Keeps each host's pacing in `journal` across processes.
+    pub fn with_host_journal(mut self, journal: Arc<dyn HostJournal>) -> Fetcher {
+        self.journal = journal;
+        self
+    }
+
+    /// Claims `host_key` for urgent work until the hold is dropped.
+    pub fn hold_urgent(&self, host_key: &str) -> UrgentHold {
+        let gate = self.gate(host_key);
+        gate.urgent.fetch_add(1, Ordering::SeqCst);
+        UrgentHold { gate }
     }
 
     /// Hosts paused so far (`host:port` → why).
@@ -154,7 +266,8 @@ impl Fetcher {
     /// fetched politely (paced like any request to the host).
     pub async fn robots(&self, target: &AllowedUrl, interval: Duration) -> RobotsLookup {
         let gate = self.gate(&target.host_key());
-        let mut host = gate.lock().await;
+        let mut host = gate.lock(false).await;
+        self.restore(&mut host, &target.host_key()).await;
         let mut lookup = RobotsLookup {
             policy: RobotsPolicy::unavailable("not read yet".to_owned()),
             source: RobotsSource::Fetched,
@@ -179,7 +292,8 @@ impl Fetcher {
     /// retrying after 429, 503 and connection errors, paced per host.
     pub async fn fetch(&self, target: &AllowedUrl, options: &FetchOptions) -> FetchReport {
         let gate = self.gate(&target.host_key());
-        let mut host = gate.lock().await;
+        let mut host = gate.lock(options.urgent).await;
+        self.restore(&mut host, &target.host_key()).await;
         let mut captures = Vec::new();
         let mut events = Vec::new();
         let report = |captures, events, outcome| FetchReport {
@@ -265,6 +379,7 @@ impl Fetcher {
         let options = FetchOptions {
             interval,
             validators: None,
+            urgent: false,
         };
         let mut url = target.robots_url();
         let mut hops = 0;
@@ -403,6 +518,7 @@ impl Fetcher {
             captures.push(capture);
             let Some(failure) = failure else {
                 host.consecutive_failures = 0;
+                self.journal_finished(host, target).await;
                 return outcome;
             };
             host.consecutive_failures += 1;
@@ -413,12 +529,14 @@ impl Fetcher {
                     host.consecutive_failures, failure.reason
                 );
                 self.pause(host, target, reason, events);
+                self.journal_finished(host, target).await;
                 return outcome;
             }
             let wait = match failure.retry_after {
                 Some(asked) if asked > cap => {
                     let reason = format!("Retry-After asks for {asked:?}, over the cap of {cap:?}");
                     self.pause(host, target, reason, events);
+                    self.journal_finished(host, target).await;
                     return outcome;
                 }
                 Some(asked) => {
@@ -444,6 +562,9 @@ impl Fetcher {
                 None => Duration::ZERO,
             };
             host.not_before = Some(self.clock.now() + wait);
+            host.not_before_utc =
+                Some(self.clock.utc_now() + chrono::Duration::from_std(wait).unwrap_or_default());
+            self.journal_finished(host, target).await;
             if !failure.retryable || attempt >= self.settings.max_retries {
                 return outcome;
             }
@@ -545,12 +666,20 @@ impl Fetcher {
                 CaptureKind::Robots => None,
             },
         };
-        // Invariant: the semaphore is never closed.
-        let permit = self
-            .in_flight
-            .acquire()
-            .await
-            .expect("semaphore never closed");
+        // The journal says a request is in flight before it is sent, so a
+        // process that dies mid-request leaves the next one waiting.
+        self.journal
+            .save(
+                &target.host_key(),
+                HostPacing {
+                    in_flight_since: Some(self.clock.utc_now()),
+                    last_finished_at: host.last_finished_utc,
+                    last_response_time: host.last_response_time,
+                    not_before: host.not_before_utc,
+                },
+            )
+            .await;
+        let permit = self.slot(options.urgent).await;
         let started = self.clock.now();
         let started_at = self.clock.utc_now();
         debug!(url = %target, attempt, "request");
@@ -558,8 +687,10 @@ impl Fetcher {
         drop(permit);
         let finished = self.clock.now();
         host.last_finished = Some(finished);
+        host.last_finished_utc = Some(self.clock.utc_now());
         host.last_response_time = Some(finished - started);
         host.not_before = None;
+        host.not_before_utc = None;
         let outcome = CrawlOutcome::of(&exchanged.response);
         let decoded = match &exchanged.response {
             Ok(response) if (200..300).contains(&response.status) => decode_body(
@@ -588,7 +719,88 @@ impl Fetcher {
         }
     }
 
-    fn gate(&self, host_key: &str) -> Arc<tokio::sync::Mutex<HostState>> {
+    /// A permit of the global semaphore; non-urgent requests let urgent
+    /// ones waiting for a permit go first.
+    async fn slot(&self, urgent: bool) -> tokio::sync::SemaphorePermit<'_> {
+        let _waiting = if urgent {
+            Some(UrgentCount::new(
+                &self.urgent_for_slot,
+                &self.urgent_slot_released,
+            ))
+        } else {
+            wait_for_no_urgent(&self.urgent_for_slot, &self.urgent_slot_released).await;
+            None
+        };
+        // Invariant: the semaphore is never closed.
+        self.in_flight
+            .acquire()
+            .await
+            .expect("semaphore never closed")
+    }
+
+    /// Takes the host's pacing from the journal the first time this process
+    /// uses the host. A request left in flight by a dead process is taken
+    /// to have ended just now; times in the future are capped (a clock set
+    /// back must not stall a host for long).
+    async fn restore(&self, host: &mut HostState, host_key: &str) {
+        if host.restored {
+            return;
+        }
+        host.restored = true;
+        let now = self.clock.now();
+        let utc_now = self.clock.utc_now();
+        let pacing = match self.journal.load(host_key).await {
+            PacingLookup::NeverSeen => return,
+            PacingLookup::Unreadable => HostPacing {
+                in_flight_since: Some(utc_now),
+                ..HostPacing::default()
+            },
+            PacingLookup::Known(pacing) => pacing,
+        };
+        let instant_of = |at: DateTime<Utc>| -> Instant {
+            match (utc_now - at).to_std() {
+                // In the past: that long before now (or now, if the
+                // monotonic clock cannot go back that far).
+                Ok(ago) => now.checked_sub(ago).unwrap_or(now),
+                // In the future: that long after now.
+                Err(_) => now + (at - utc_now).to_std().unwrap_or_default(),
+            }
+        };
+        if pacing.in_flight_since.is_some() {
+            debug!(
+                host = host_key,
+                "last request was cut off; waiting a full interval"
+            );
+            host.last_finished = Some(now);
+            host.last_finished_utc = Some(utc_now);
+        } else if let Some(finished) = pacing.last_finished_at {
+            host.last_finished = Some(instant_of(finished).min(now));
+            host.last_finished_utc = Some(finished.min(utc_now));
+        }
+        host.last_response_time = pacing.last_response_time;
+        if let Some(not_before) = pacing.not_before.filter(|at| *at > utc_now) {
+            let cap = self.settings.max_crawl_delay;
+            host.not_before = Some(instant_of(not_before).min(now + cap));
+            host.not_before_utc = Some(not_before);
+        }
+    }
+
+    /// Journals the host's pacing after a request.
+    async fn journal_finished(&self, host: &HostState, target: &AllowedUrl) {
+        self.journal
+            .save(
+                &target.host_key(),
+                HostPacing {
+                    in_flight_since: None,
+                    last_finished_at: host.last_finished_utc,
+                    last_response_time: host.last_response_time,
+                    not_before: host.not_before_utc,
+                },
+            )
+            .await;
+    }
+
+    fn gate(&self, host_key: &str) -> Arc<HostGate> {
         // Invariant: the map's lock is never held across an await or a
         // panic-prone call, so it cannot be poisoned.
         let mut hosts = self.hosts.lock().expect("host map lock not poisoned");

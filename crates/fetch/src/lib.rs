@@ -13,7 +13,7 @@
 //!
 //! Code map: `fetcher.rs` the scheduler and retry loop; `transport.rs` the
 //! seam to the network and `http.rs` its reqwest side; `robots.rs` the
-//! policy; `robots_cache.rs` the persistence trait; `pacing.rs` the maths;
+//! policy; `robots_cache.rs` and `host_journal.rs` the persistence traits; `pacing.rs` the maths;
 //! `decode.rs` capped content decoding; `scope.rs` the scope guard;
 //! `address.rs` the address classes.
 
@@ -21,6 +21,7 @@ mod address;
 mod clock;
 mod decode;
 mod fetcher;
+mod host_journal;
 mod http;
 mod pacing;
 mod robots;
@@ -38,7 +39,8 @@ use chrono::{DateTime, Utc};
 pub use address::{classify, AddressClass};
 pub use clock::{Clock, SystemClock};
 pub use decode::{decode_body, DecodedBody};
-pub use fetcher::{FetchOptions, Fetcher, RobotsLookup, RobotsSource};
+pub use fetcher::{FetchOptions, Fetcher, RobotsLookup, RobotsSource, UrgentHold};
+pub use host_journal::{HostJournal, HostPacing, NoHostJournal, PacingLookup};
 pub use http::ReqwestTransport;
 pub use pacing::{adaptive_interval, backoff, retry_after, ADAPTIVE_DELAY_FACTOR};
 pub use robots::{RobotsPolicy, RobotsVerdict, MAX_ROBOTS_BYTES};

@@ -197,6 +197,7 @@ fn options(interval_ms: u64) -> FetchOptions {
     FetchOptions {
         interval: Duration::from_millis(interval_ms),
         validators: None,
+        urgent: false,
     }
 }
 
@@ -635,4 +636,218 @@ async fn the_global_cap_bounds_requests_in_flight() {
             pair[0].0
         );
     }
+}
+
+/// A host journal in memory, shared by the fetchers of a test as the store
+/// is shared by successive processes.
+#[derive(Default)]
+struct MemoryJournal {
+    hosts: Mutex<HashMap<String, cartograph_fetch::HostPacing>>,
+}
+
+impl cartograph_fetch::HostJournal for MemoryJournal {
+    fn load<'a>(
+        &'a self,
+        host_key: &'a str,
+    ) -> Pin<Box<dyn Future<Output = cartograph_fetch::PacingLookup> + Send + 'a>> {
+        let stored = self.hosts.lock().unwrap().get(host_key).cloned();
+        Box::pin(async move {
+            match stored {
+                Some(pacing) => cartograph_fetch::PacingLookup::Known(pacing),
+                None => cartograph_fetch::PacingLookup::NeverSeen,
+            }
+        })
+    }
+
+    fn save<'a>(
+        &'a self,
+        host_key: &'a str,
+        pacing: cartograph_fetch::HostPacing,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        self.hosts
+            .lock()
+            .unwrap()
+            .insert(host_key.to_owned(), pacing);
+        Box::pin(async {})
+    }
+}
+
+fn journalled_fetcher(
+    transport: &Arc<ScriptedTransport>,
+    journal: &Arc<MemoryJournal>,
+    epoch: Instant,
+) -> Fetcher {
+    Fetcher::with_transport(
+        settings(),
+        Arc::new(TestClock {
+            epoch,
+            utc_epoch: utc_epoch(),
+        }),
+        transport.clone(),
+    )
+    .with_host_journal(journal.clone())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_new_fetcher_counts_the_interval_from_the_last_request_of_the_one_before() {
+    let transport = Arc::new(
+        ScriptedTransport::default()
+            .script("a.test/robots.txt", vec![answer(200, &[], "")])
+            .script("a.test/l/1", vec![answer(200, &[], "1")])
+            .script("a.test/l/2", vec![answer(200, &[], "2")]),
+    );
+    let journal = Arc::new(MemoryJournal::default());
+    let epoch = Instant::now();
+    let first = journalled_fetcher(&transport, &journal, epoch);
+    first
+        .fetch(&allowed("http://a.test/l/1"), &options(1000))
+        .await;
+    drop(first);
+    // A new process: no memory of the host but the journal's.
+    let second = journalled_fetcher(&transport, &journal, epoch);
+    second
+        .fetch(&allowed("http://a.test/l/2"), &options(1000))
+        .await;
+    let requests = transport.requests_to("a.test");
+    assert_eq!(requests.len(), 4, "robots.txt again (no cache) and l/2");
+    assert_spacing(&requests, Duration::from_millis(1000));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_cut_off_by_a_crash_makes_the_next_process_wait_a_full_interval() {
+    let transport = Arc::new(
+        ScriptedTransport::default()
+            .script("a.test/robots.txt", vec![answer(200, &[], "")])
+            .script("a.test/l/1", vec![answer(200, &[], "1")]),
+    );
+    let journal = Arc::new(MemoryJournal::default());
+    let epoch = Instant::now();
+    // The dead process had sent a request at the epoch and never finished.
+    journal.hosts.lock().unwrap().insert(
+        "a.test:80".to_owned(),
+        cartograph_fetch::HostPacing {
+            in_flight_since: Some(utc_epoch()),
+            ..Default::default()
+        },
+    );
+    tokio::time::advance(Duration::from_millis(300)).await;
+    let restarted = Instant::now();
+    let fetcher = journalled_fetcher(&transport, &journal, epoch);
+    fetcher
+        .fetch(&allowed("http://a.test/l/1"), &options(1000))
+        .await;
+    let requests = transport.requests_to("a.test");
+    assert!(
+        requests[0].1 >= restarted + Duration::from_millis(1000),
+        "first request {:?} after the restart",
+        requests[0].1 - restarted
+    );
+    let stored = journal.hosts.lock().unwrap()["a.test:80"].clone();
+    assert_eq!(stored.in_flight_since, None, "{stored:?}");
+    assert!(stored.last_finished_at.is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_outlives_the_process_that_was_told() {
+    let transport = Arc::new(
+        ScriptedTransport::default()
+            .script("a.test/robots.txt", vec![answer(200, &[], "")])
+            .script(
+                "a.test/l/1",
+                vec![answer(503, &[("retry-after", "20")], "busy")],
+            )
+            .script("a.test/l/2", vec![answer(200, &[], "2")]),
+    );
+    let journal = Arc::new(MemoryJournal::default());
+    let epoch = Instant::now();
+    let settings = FetchSettings {
+        max_retries: 0,
+        ..settings()
+    };
+    let first = Fetcher::with_transport(
+        settings,
+        Arc::new(TestClock {
+            epoch,
+            utc_epoch: utc_epoch(),
+        }),
+        transport.clone(),
+    )
+    .with_host_journal(journal.clone());
+    first
+        .fetch(&allowed("http://a.test/l/1"), &options(1000))
+        .await;
+    let told_at = transport.requests_to("a.test")[1].2;
+    drop(first);
+    let second = journalled_fetcher(&transport, &journal, epoch);
+    second
+        .fetch(&allowed("http://a.test/l/2"), &options(1000))
+        .await;
+    let requests = transport.requests_to("a.test");
+    let next = requests.last().unwrap();
+    assert!(
+        next.1 >= told_at + Duration::from_secs(20),
+        "{:?} after the 503",
+        next.1 - told_at
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn urgent_work_on_a_host_goes_before_waiting_scheduled_pages_at_the_same_pace() {
+    let mut transport =
+        ScriptedTransport::default().script("a.test/robots.txt", vec![answer(200, &[], "")]);
+    for page in 1..=6 {
+        transport = transport.script(&format!("a.test/l/{page}"), vec![answer(200, &[], "x")]);
+    }
+    let transport = Arc::new(transport);
+    let fetcher = Arc::new(fetcher(settings(), &transport));
+    // Robots and a first scheduled page, so the host is busy and paced.
+    fetcher
+        .fetch(&allowed("http://a.test/l/1"), &options(1000))
+        .await;
+    let scheduled = {
+        let fetcher = fetcher.clone();
+        tokio::spawn(async move {
+            for page in 2..=3 {
+                fetcher
+                    .fetch(&allowed(&format!("http://a.test/l/{page}")), &options(1000))
+                    .await;
+            }
+        })
+    };
+    tokio::task::yield_now().await;
+    let hold = fetcher.hold_urgent("a.test:80");
+    let urgent = FetchOptions {
+        urgent: true,
+        ..options(1000)
+    };
+    for page in 4..=6 {
+        fetcher
+            .fetch(&allowed(&format!("http://a.test/l/{page}")), &urgent)
+            .await;
+    }
+    drop(hold);
+    scheduled.await.unwrap();
+    let order: Vec<String> = transport
+        .requests_to("a.test")
+        .into_iter()
+        .map(|(key, _, _)| key)
+        .collect();
+    // l/2 was already waiting at the gate when the hold came; every page
+    // after it waits for the urgent ones.
+    assert_eq!(
+        order,
+        [
+            "a.test/robots.txt",
+            "a.test/l/1",
+            "a.test/l/2",
+            "a.test/l/4",
+            "a.test/l/5",
+            "a.test/l/6",
+            "a.test/l/3"
+        ]
+    );
+    assert_spacing(
+        &transport.requests_to("a.test"),
+        Duration::from_millis(1000),
+    );
 }

@@ -16,12 +16,24 @@
 //! transaction as the record it speaks for. `verify.rs` checks a whole
 //! store, `prune.rs` removes captures past retention, `selection.rs` says
 //! which captures an export covers.
+//! - `blobs/ab/cdef….zst`: bodies, once per SHA-256 (see `blobs`);
+//! - `lock`: who holds the store (see `lock`); `reads.sock`: where the
+//!   holder serves reads to other processes.
+//!
+//! Runs resume: the frontier (`frontier`), host pacing (`host_pacing`), ads
+//! across runs (`ads`) and the daemon's schedules (`schedule_state`) each
+//! live in a tree of their own.
 
+mod ads;
 mod blobs;
 pub mod custody;
+mod frontier;
+mod host_pacing;
+mod lock;
 mod prune;
 mod records;
 mod robots_cache;
+mod schedule_state;
 mod selection;
 #[cfg(feature = "tamper")]
 pub mod tamper;
@@ -42,6 +54,16 @@ pub use selection::CaptureSelection;
 pub use verify::{StoreVerification, Verdict};
 
 use std::sync::Mutex;
+
+pub use ads::{AdRunSummary, AdSeenRecord};
+pub use frontier::{
+    FrontierCounts, FrontierEntry, FrontierSnapshot, FrontierState, FrontierUpdate, SeenKind,
+    SiteProgress,
+};
+pub use host_pacing::HostPacingRecord;
+pub use lock::{socket_path, LockHolder, LOCK_FILE, SOCKET_FILE};
+pub use records::Resumption;
+pub use schedule_state::ScheduleStateRecord;
 
 use blobs::BlobStore;
 use custody::{CustodyEntry as Entry, GENESIS_HASH};
@@ -106,6 +128,18 @@ pub enum StoreError {
         seq: CustodySeq,
         fault: custody::EntryFault,
     },
+    #[error("store at {} is in use by {}", path.display(), holder_words(holder))]
+    Locked {
+        path: PathBuf,
+        holder: Option<LockHolder>,
+    },
+}
+
+fn holder_words(holder: &Option<LockHolder>) -> String {
+    match holder {
+        Some(holder) => holder.to_string(),
+        None => "another process (it has not written its pid yet)".to_owned(),
+    }
 }
 
 /// An open store. Cheap to share behind an `Arc`; sled is thread-safe.
@@ -128,6 +162,8 @@ pub struct Store {
     /// Held while a custody entry is appended: sled would retry conflicting
     /// transactions anyway, this keeps the chain's head uncontended.
     custody_writer: Mutex<()>,
+    /// Held for the store's life: one writer per store.
+    _lock: lock::StoreLock,
 }
 
 impl Store {
@@ -138,6 +174,7 @@ impl Store {
             path: root.clone(),
             source,
         })?;
+        let store_lock = lock::StoreLock::acquire(&root)?;
         let db_path = root.join("db");
         let db = sled::open(&db_path).map_err(|source| StoreError::Open {
             path: db_path.clone(),
@@ -178,6 +215,7 @@ impl Store {
             blobs: BlobStore::open(root.join("blobs"))?,
             custody_writer: Mutex::new(()),
             meta,
+            _lock: store_lock,
             db,
             root,
         };
@@ -210,6 +248,7 @@ impl Store {
             started_at,
             finished_at: None,
             state: RunState::Running,
+            resumptions: Vec::new(),
             sites: sites
                 .into_iter()
                 .map(|site| (site, SiteRunRecord::pending()))
@@ -268,6 +307,16 @@ impl Store {
     /// The run `id`, if it exists.
     pub fn run(&self, id: RunId) -> Result<Option<RunRecord>, StoreError> {
         self.get_json(&self.runs, &id.to_be_bytes(), "run")
+    }
+
+    /// Runs that neither completed nor were abandoned (cut off by a crash
+    /// or a shutdown), oldest first: the next writer resumes them.
+    pub fn unfinished_runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        Ok(self
+            .runs()?
+            .into_iter()
+            .filter(|run| matches!(run.state, RunState::Running | RunState::Interrupted))
+            .collect())
     }
 
     /// All runs, oldest first.

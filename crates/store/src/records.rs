@@ -29,8 +29,20 @@ pub struct RunRecord {
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub state: RunState,
+    /// Each time the run was taken up again after a crash or a shutdown.
+    #[serde(default)]
+    pub resumptions: Vec<Resumption>,
     /// Per whitelisted site in the run, by site id.
     pub sites: BTreeMap<String, SiteRunRecord>,
+}
+
+/// A run taken up again by a later process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resumption {
+    pub at: DateTime<Utc>,
+    /// SHA-256 of the config the rest of the run used (it may differ from
+    /// the run's first one; sites no longer whitelisted are skipped).
+    pub config_digest: String,
 }
 
 /// Why a run happened.
@@ -241,6 +253,13 @@ pub struct PageIndicatorsRecord {
     pub capture_id: CaptureId,
     pub url: String,
     pub extractor_version: String,
+    /// The lexicons the indicators were matched with (`LexiconSet::version`);
+    /// empty in rows written before lexicons were versioned.
+    #[serde(default)]
+    pub lexicon_version: String,
+    /// When the page was captured: "now" for its relative dates.
+    #[serde(default)]
+    pub captured_at: Option<DateTime<Utc>>,
     pub indicators: PageIndicators,
 }
 
@@ -252,6 +271,18 @@ pub struct SiteIndicatorsRecord {
     /// The page captures the indicators were derived from.
     pub capture_ids: Vec<CaptureId>,
     pub extractor_version: String,
+    /// The lexicons the indicators were matched with (`LexiconSet::version`);
+    /// empty in rows written before lexicons were versioned.
+    #[serde(default)]
+    pub lexicon_version: String,
+    /// The latest capture time of the site's pages in the run: what recency
+    /// counts back from.
+    #[serde(default)]
+    pub run_time: Option<DateTime<Utc>>,
+    /// When the row was last derived again from its captures by
+    /// `cartograph reextract`; None for a row written by the crawl.
+    #[serde(default)]
+    pub reextracted_at: Option<DateTime<Utc>>,
     /// Listing pages fetched with a 2xx response in the run.
     pub pages_fetched: u64,
     pub indicators: SiteIndicators,

@@ -130,6 +130,9 @@ fn latest_site_indicators_picks_each_sites_newest_run() {
         site_id: site.to_owned(),
         capture_ids: vec![1, 2],
         extractor_version: "0.1.0".to_owned(),
+        lexicon_version: String::new(),
+        run_time: None,
+        reextracted_at: None,
         pages_fetched: 2,
         indicators: SiteIndicators {
             pages_parsed: 2,
@@ -169,6 +172,8 @@ fn page_indicators_are_kept_per_run() {
         capture_id,
         url: "http://a.test/".to_owned(),
         extractor_version: "0.1.0".to_owned(),
+        lexicon_version: String::new(),
+        captured_at: None,
         indicators: PageIndicators {
             method: ExtractionMethod::Profile,
             confidence: 1.0,
