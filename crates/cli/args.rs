@@ -156,12 +156,26 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DURATION")]
         older_than: Option<String>,
     },
+    /// Derive the indicators again from the stored captures (after a
+    /// lexicon or extractor change), fetching nothing.
+    Reextract {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Only this run (default: every run).
+        #[arg(long, value_name = "ID")]
+        run: Option<u64>,
+    },
     /// Write what analysts hand on: the OSCE mapping sheet, the connections
     /// between sites, or the self-contained HTML report (reads the store
     /// only; never the network).
     Report {
         #[command(subcommand)]
         report: ReportCommand,
+    },
+    /// Measure cartograph on the synthetic farm (loopback only).
+    Bench {
+        #[command(subcommand)]
+        bench: BenchCommand,
     },
     /// Serve the synthetic farm for manual exploration and benchmarks.
     Farm {
@@ -183,6 +197,29 @@ pub(crate) enum Command {
         /// Write the farm's ground truth (per site, page and ad) as JSON to this file.
         #[arg(long, value_name = "FILE")]
         truth: Option<PathBuf>,
+    },
+}
+
+/// What `bench` measures.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Crawl the farm with no profiles and print, per indicator, the error
+    /// or precision/recall against its ground truth, with the bars
+    /// (exit 1 when one is missed).
+    Quality {
+        /// Seed of the synthetic web.
+        #[arg(long, default_value_t = 20_251_128)]
+        seed: u64,
+        /// Number of farm sites (8 templates take turns: 40 is every
+        /// template five times).
+        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=2_000))]
+        sites: u64,
+        /// Simulated day.
+        #[arg(long, default_value_t = 3)]
+        day: u32,
+        /// Per-host interval of the crawl (humantime).
+        #[arg(long, default_value = "20ms")]
+        interval: String,
     },
 }
 

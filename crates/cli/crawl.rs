@@ -185,6 +185,16 @@ async fn carry_out(
 /// Opens the store and carries out `plan` in this process, stopping on
 /// Ctrl-C (the demo, which needs the report itself).
 pub(crate) async fn run_plan(config: Config, plan: CrawlPlan) -> anyhow::Result<RunReport> {
+    run_plan_with_clock(config, plan, Arc::new(SystemClock)).await
+}
+
+/// [`run_plan`] with captures stamped by `clock` (the quality benchmark
+/// stamps them in the farm's simulated time).
+pub(crate) async fn run_plan_with_clock(
+    config: Config,
+    plan: CrawlPlan,
+    clock: Arc<dyn cartograph_fetch::Clock>,
+) -> anyhow::Result<RunReport> {
     let store_path = config.store.path.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&store_path))
         .await?
@@ -197,7 +207,7 @@ pub(crate) async fn run_plan(config: Config, plan: CrawlPlan) -> anyhow::Result<
     let context = RunContext {
         config: Arc::new(config),
         store: Arc::new(store),
-        clock: Arc::new(SystemClock),
+        clock,
         progress: ProgressFactory::for_stderr(LogFormat::Text).new_run(),
     };
     let shutdown = async {

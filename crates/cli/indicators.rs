@@ -7,10 +7,11 @@
 //! a change here. The JSON keys are a contract: later versions add keys,
 //! never rename them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
+use cartograph_extract::{link_contacts_across_sites, ContactPseudonym};
 use cartograph_store::{SiteIndicatorsRecord, Store};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,10 @@ use crate::check_config::load;
 use crate::exit;
 use crate::reads::{open_or_ask, run_read, ReadOutput, ReadRequest, StoreAccess};
 
-/// One site's row of `indicators --format json`.
+/// One site's row of `indicators --format json`. The skeleton's keys come
+/// first and stay; issue 6's headline keys follow; `indicators` holds every
+/// site indicator of the row (pseudonym footprints left out: they are for
+/// linking, and `contacts_on_2_plus_sites` is what they link to).
 #[derive(Debug, Serialize)]
 pub(crate) struct IndicatorRow {
     pub(crate) site: String,
@@ -29,20 +33,89 @@ pub(crate) struct IndicatorRow {
     pub(crate) ad_cards: usize,
     pub(crate) extractor_version: String,
     pub(crate) captures: usize,
+    /// Ads whose card gives a posting time.
+    pub(crate) ads_with_date: usize,
+    /// Ads posted at most 24 hours / 7 days before the run.
+    pub(crate) ads_last_24h: usize,
+    pub(crate) ads_last_7d: usize,
+    /// Language code → share of the ads.
+    pub(crate) languages: BTreeMap<String, f64>,
+    /// The classifier's category (kebab-case), next to the analyst's hint.
+    pub(crate) category_predicted: Option<String>,
+    pub(crate) category_confidence: f32,
+    pub(crate) category_hint: Option<String>,
+    /// Distinct contact pseudonyms on the site's ads.
+    pub(crate) distinct_contacts: usize,
+    /// Of those, contacts also on another site's latest run.
+    pub(crate) contacts_on_2_plus_sites: usize,
+    /// The lexicons the row was matched with.
+    pub(crate) lexicon_version: String,
+    /// What recency counts back from: the run's latest capture.
+    pub(crate) run_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// When `cartograph reextract` last derived the row again.
+    pub(crate) reextracted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Every site indicator of the row.
+    pub(crate) indicators: serde_json::Value,
 }
 
 impl IndicatorRow {
-    pub(crate) fn from_record(record: &SiteIndicatorsRecord) -> IndicatorRow {
+    /// The row of `record`; `shared_contacts` are the pseudonyms seen on
+    /// two sites or more (see [`shared_contacts`]).
+    pub(crate) fn from_record(
+        record: &SiteIndicatorsRecord,
+        shared_contacts: &BTreeSet<ContactPseudonym>,
+    ) -> IndicatorRow {
+        let site = &record.indicators;
+        let mut indicators = serde_json::to_value(site).unwrap_or_default();
+        if let Some(object) = indicators.as_object_mut() {
+            object.remove("contacts");
+        }
         IndicatorRow {
             site: record.site_id.clone(),
             run: record.run_id,
             pages_fetched: record.pages_fetched,
-            ads_seen: record.indicators.ads_seen,
-            ad_cards: record.indicators.ad_cards,
+            ads_seen: site.ads_seen,
+            ad_cards: site.ad_cards,
             extractor_version: record.extractor_version.clone(),
             captures: record.capture_ids.len(),
+            ads_with_date: site.ads_with_date,
+            ads_last_24h: site.ads_last_24h,
+            ads_last_7d: site.ads_last_7d,
+            languages: site.languages.clone(),
+            category_predicted: site
+                .category_predicted
+                .map(|category| category.as_str().to_owned()),
+            category_confidence: site.category_confidence,
+            category_hint: site
+                .category_hint
+                .map(|category| category.as_str().to_owned()),
+            distinct_contacts: site.distinct_contacts,
+            contacts_on_2_plus_sites: site
+                .contacts
+                .iter()
+                .filter(|footprint| shared_contacts.contains(&footprint.contact))
+                .count(),
+            lexicon_version: record.lexicon_version.clone(),
+            run_time: record.run_time,
+            reextracted_at: record.reextracted_at,
+            indicators,
         }
     }
+}
+
+/// Pseudonyms that the latest rows of two sites or more carry.
+pub(crate) fn shared_contacts(latest: &[SiteIndicatorsRecord]) -> BTreeSet<ContactPseudonym> {
+    link_contacts_across_sites(latest.iter().map(|record| {
+        (
+            record.site_id.as_str(),
+            record.indicators.contacts.as_slice(),
+        )
+    }))
+    .shared
+    .into_iter()
+    .filter(|contact| contact.site_ids.len() >= 2)
+    .map(|contact| contact.contact)
+    .collect()
 }
 
 /// The arguments of `indicators`, as sent to a writer.
@@ -88,15 +161,16 @@ pub(crate) fn render(store: &Store, args: &IndicatorArgs) -> anyhow::Result<Read
         };
         return history(store, site, args.runs.max(1), args.json);
     }
-    let rows: Vec<IndicatorRow> = store
-        .latest_site_indicators()?
+    let latest = store.latest_site_indicators()?;
+    let shared = shared_contacts(&latest);
+    let rows: Vec<IndicatorRow> = latest
         .iter()
         .filter(|record| {
             args.site
                 .as_ref()
                 .is_none_or(|site| &record.site_id == site)
         })
-        .map(IndicatorRow::from_record)
+        .map(|record| IndicatorRow::from_record(record, &shared))
         .collect();
     Ok(ReadOutput {
         stdout: rows_text(&rows, args.json)?,
@@ -111,14 +185,45 @@ pub(crate) fn rows_text(rows: &[IndicatorRow], json: bool) -> anyhow::Result<Str
     } else {
         writeln!(
             text,
-            "{:<28} {:>5} {:>7} {:>8} {:>8}",
-            "site", "run", "pages", "ads", "cards"
+            "{:<28} {:>5} {:>7} {:>8} {:>8} {:>7} {:>6} {:<12} {:<22} {:>8} {:>7}",
+            "site",
+            "run",
+            "pages",
+            "ads",
+            "cards",
+            "dated",
+            "≤24h",
+            "language",
+            "category (predicted)",
+            "contacts",
+            "shared"
         )?;
         for row in rows {
+            let language = row
+                .languages
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|(code, share)| format!("{code} {:.0}%", share * 100.0))
+                .unwrap_or_else(|| "-".to_owned());
+            let category = row
+                .category_predicted
+                .as_ref()
+                .map(|category| format!("{category} {:.2}", row.category_confidence))
+                .unwrap_or_else(|| "-".to_owned());
             writeln!(
                 text,
-                "{:<28} {:>5} {:>7} {:>8} {:>8}",
-                row.site, row.run, row.pages_fetched, row.ads_seen, row.ad_cards
+                "{:<28} {:>5} {:>7} {:>8} {:>8} {:>7} {:>6} {:<12} {:<22} {:>8} {:>7}",
+                row.site,
+                row.run,
+                row.pages_fetched,
+                row.ads_seen,
+                row.ad_cards,
+                row.ads_with_date,
+                row.ads_last_24h,
+                language,
+                category,
+                row.distinct_contacts,
+                row.contacts_on_2_plus_sites
             )?;
         }
     }

@@ -3,6 +3,7 @@
 //! data to stdout.
 
 mod args;
+mod bench;
 mod check_config;
 mod crawl;
 mod daemon;
@@ -16,6 +17,7 @@ mod notice;
 mod progress;
 mod prune;
 mod reads;
+mod reextract;
 mod report;
 mod status;
 mod verify;
@@ -26,7 +28,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use args::{Cli, Command, LogFormat};
+use args::{BenchCommand, Cli, Command, LogFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         } => verify::run(package.as_deref(), pubkey.as_deref(), store, &config.path),
         Command::Prune { config, older_than } => prune::run(&config.path, older_than.as_deref()),
         Command::Report { report } => report::run(report),
+        Command::Reextract { config, run } => reextract::run(&config.path, run),
         command => runtime().and_then(|runtime| runtime.block_on(run_async(command, log_format))),
     };
     match outcome {
@@ -105,6 +108,15 @@ fn main() -> ExitCode {
 async fn run_async(command: Command, log_format: LogFormat) -> anyhow::Result<u8> {
     match command {
         Command::Demo => demo::run().await,
+        Command::Bench {
+            bench:
+                BenchCommand::Quality {
+                    seed,
+                    sites,
+                    day,
+                    interval,
+                },
+        } => bench::quality(seed, sites as usize, day, &interval).await,
         Command::Crawl {
             config,
             sites,
@@ -141,6 +153,7 @@ async fn run_async(command: Command, log_format: LogFormat) -> anyhow::Result<u8
         | Command::Export { .. }
         | Command::Verify { .. }
         | Command::Prune { .. }
+        | Command::Reextract { .. }
         | Command::Report { .. } => {
             unreachable!("synchronous commands are dispatched in main")
         }

@@ -21,6 +21,7 @@ pub mod derive;
 mod evidence;
 pub mod extraction;
 mod plan;
+pub mod reextract;
 mod run;
 mod schedule;
 mod site;

@@ -30,7 +30,12 @@ pub const CONFIG_MAX_CONCURRENT_HOSTS: usize = 64;
 /// cap never decides what a crawl of the farm sees.
 pub const CONFIG_MAX_PAGES_PER_SITE: usize = 1000;
 
-pub(crate) fn crawler_config(farm: &Farm, address: SocketAddr, options: &ConfigOptions) -> String {
+pub(crate) fn crawler_config(
+    farm: &Farm,
+    address: SocketAddr,
+    options: &ConfigOptions,
+    with_profiles: bool,
+) -> String {
     let mut config = String::with_capacity(512 + farm.sites().len() * 768);
     // Writing to a String cannot fail; the results are ignored throughout.
     let _ = write!(
@@ -61,9 +66,7 @@ pub(crate) fn crawler_config(farm: &Farm, address: SocketAddr, options: &ConfigO
         let _ = write!(
             config,
             "\n[[site]]\nid = {id}\nname = {name}\ncountry = {country}\nseeds = {seeds}\n\
-             listing = {listing}\ncategory_hint = {category}\nlanguage_hint = {language}\n\
-             [site.profile]\nad = {ad}\nlink = {link}\ndate = {date}\nprice = {price}\n\
-             location = {location}\nnext = {next}\n",
+             listing = {listing}\ncategory_hint = {category}\nlanguage_hint = {language}\n",
             id = toml_string(&site.id),
             name = toml_string(&site.name),
             country = toml_string(&site.country),
@@ -71,13 +74,20 @@ pub(crate) fn crawler_config(farm: &Farm, address: SocketAddr, options: &ConfigO
             listing = toml_array(&site.listing_patterns),
             category = toml_string(&site.category),
             language = toml_string(&site.language),
-            ad = toml_string(&site.profile.ad),
-            link = toml_string(&site.profile.link),
-            date = toml_string(&site.profile.date),
-            price = toml_string(&site.profile.price),
-            location = toml_string(&site.profile.location),
-            next = toml_string(&site.profile.next),
         );
+        if with_profiles {
+            let _ = write!(
+                config,
+                "[site.profile]\nad = {ad}\nlink = {link}\ndate = {date}\nprice = {price}\n\
+                 location = {location}\nnext = {next}\n",
+                ad = toml_string(&site.profile.ad),
+                link = toml_string(&site.profile.link),
+                date = toml_string(&site.profile.date),
+                price = toml_string(&site.profile.price),
+                location = toml_string(&site.profile.location),
+                next = toml_string(&site.profile.next),
+            );
+        }
     }
     config
 }

@@ -218,7 +218,17 @@ impl Farm {
 
     /// A cartograph TOML config that crawls this farm served at `address`.
     pub fn crawler_config(&self, address: std::net::SocketAddr, options: &ConfigOptions) -> String {
-        crate::crawler_config::crawler_config(self, address, options)
+        crate::crawler_config::crawler_config(self, address, options, true)
+    }
+
+    /// The same config with no `[site.profile]` tables: what a unit has
+    /// for sites nobody wrote selectors for (the quality benchmark).
+    pub fn crawler_config_without_profiles(
+        &self,
+        address: std::net::SocketAddr,
+        options: &ConfigOptions,
+    ) -> String {
+        crate::crawler_config::crawler_config(self, address, options, false)
     }
 
     /// Expectations for a crawler with `user_agent_token` that was given

@@ -1,12 +1,11 @@
-//! Quality against the farm's truth, without profiles (see `harness.rs`):
+//! Quality against the farm's truth, without profiles (see the crate doc):
 //! the bars of issue 6 on a farm of 40 sites (every template five times,
 //! all ten languages, all three encodings), every listing page up to six a
 //! site, robots-disallowed ones included, with the farm's own headers.
-//! `examples/quality_report.rs` prints the same figures for larger farms.
+//! `examples/quality_report.rs` prints the same figures for larger farms,
+//! and `cartograph bench quality` for a real crawl of the farm.
 
-mod harness;
-
-use harness::{evaluate_against_truth, render, QualityOptions};
+use cartograph_quality::{evaluate_against_truth, render, QualityOptions};
 
 #[test]
 fn extraction_without_profiles_meets_the_quality_bars() {

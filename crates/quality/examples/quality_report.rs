@@ -1,11 +1,10 @@
 //! Prints the extractor's quality against a farm's truth, without profiles
-//! (the harness of `tests/quality/`): `cargo run --release -p
-//! cartograph-extract --example quality_report -- [SEED] [SITES] [DAY]
+//! rendered and extracted in process: `cargo run --release -p
+//! cartograph-quality --example quality_report -- [SEED] [SITES] [DAY]
 //! [PAGES_PER_SITE]`. For BENCHMARKS.md; the test asserts the bars on a
-//! smaller farm.
+//! smaller farm, `cartograph bench quality` measures a real crawl.
 
-#[path = "../tests/quality/harness.rs"]
-mod harness;
+use cartograph_quality as harness;
 
 fn main() {
     let arguments: Vec<u64> = std::env::args()

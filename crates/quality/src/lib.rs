@@ -1,10 +1,13 @@
-//! The extractor against the farm's ground truth, in process: every listing
+//! The extractor against the farm's ground truth. Extracted pages come
+//! from either of two places: [`extract_in_process`] renders every listing
 //! page of a farm (robots-allowed and disallowed, up to a page cap per
-//! site) is rendered with the farm's own response headers, extracted
-//! WITHOUT the sites' profiles, aggregated per site, and compared with
-//! the truth, per template and overall. Shared by the quality test (which
-//! asserts the bars) and `examples/quality_report.rs` (which prints the
-//! figures for BENCHMARKS.md).
+//! site) with the farm's own response headers and extracts it WITHOUT the
+//! sites' profiles; `cartograph bench quality` crawls the farm with no
+//! profiles and reads the page and site rows back from the store. Either
+//! way [`evaluate`] compares them with the truth, per template and
+//! overall. Used by the quality test (which asserts the bars), by
+//! `examples/quality_report.rs` and by `cartograph bench quality` (which
+//! print the figures for BENCHMARKS.md).
 //!
 //! What is compared, always over the pages actually extracted:
 //! - ad count: per site, the ads listed on those pages that were not found
@@ -22,10 +25,6 @@
 //! - reposts: pairs (repost, original) both seen on one site, and whether
 //!   the site's repost grouping put them together; distinct ads grouped
 //!   together are counted too.
-
-// Shared by the quality test and `examples/quality_report.rs`: each uses a
-// part of it, and its `pub` items are for them only.
-#![allow(dead_code, unreachable_pub)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -161,6 +160,9 @@ pub struct QualityReport {
     /// Languages and encodings the farm's sites used.
     pub languages: BTreeSet<String>,
     pub encodings: BTreeSet<String>,
+    /// Sites whose robots.txt lets no listing page be fetched and of which
+    /// nothing was extracted: nothing to measure, so in no tally.
+    pub closed_sites: Vec<String>,
     /// Per site: (site id, template, what went wrong), for diagnosis.
     pub problems: Vec<String>,
     /// Per card or pair: what was wrong, with the truth's (synthetic)
@@ -191,6 +193,24 @@ fn site_spec(site: &cartograph_farm::FarmSite) -> cartograph_config::SiteSpec {
         .remove(0)
 }
 
+/// One extracted listing page of a farm site.
+#[derive(Debug, Clone)]
+pub struct ExtractedPage {
+    /// Path and query of the page on its host, as the farm's truth names it.
+    pub url_path: String,
+    /// Size of the body as served.
+    pub bytes: usize,
+    pub indicators: PageIndicators,
+}
+
+/// One farm site's extracted pages and the site indicators made of them.
+#[derive(Debug, Clone)]
+pub struct ExtractedSite {
+    pub site_id: String,
+    pub pages: Vec<ExtractedPage>,
+    pub indicators: SiteIndicators,
+}
+
 /// One site's extraction and truth, kept for the cross-site linkage.
 struct SiteRun {
     site_id: String,
@@ -198,15 +218,15 @@ struct SiteRun {
     matched: Vec<(AdSignals, AdTruth)>,
 }
 
-/// Renders, extracts and compares; see the module doc.
-pub fn evaluate_against_truth(options: QualityOptions) -> QualityReport {
+/// Renders every listing page of the farm of `options` (up to the page
+/// cap of each site) and extracts it without profiles, in process.
+pub fn extract_in_process(options: QualityOptions) -> (Farm, Vec<ExtractedSite>) {
     let farm = Farm::new(FarmSpec {
         seed: options.seed,
         sites: options.sites,
         day: options.day,
     });
-    let truth = farm.truth();
-    let captured_at: DateTime<Utc> = truth.now.and_utc();
+    let captured_at: DateTime<Utc> = farm.truth().now.and_utc();
     let lexicons = LexiconSet::built_in();
     let key = LinkageKey::new([0x5a; 32]);
     let context = ExtractionContext {
@@ -214,15 +234,79 @@ pub fn evaluate_against_truth(options: QualityOptions) -> QualityReport {
         linkage_key: &key,
         captured_at,
     };
+    let mut sites = Vec::new();
+    for (site, site_truth) in farm.sites().iter().zip(&farm.truth().sites) {
+        let spec = site_spec(site);
+        let mut pages = Vec::new();
+        for page in site_truth
+            .pages
+            .iter()
+            .chain(&site_truth.disallowed_pages)
+            .take(options.max_pages_per_site)
+        {
+            let response = farm.render(&site.host, &page.url_path);
+            let page_url =
+                Url::parse(&format!("http://{}{}", site.host, page.url_path)).expect("farm URL");
+            let headers: Vec<(String, String)> = response
+                .headers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone()))
+                .collect();
+            let extraction = extract_page(&spec, &page_url, &headers, &response.body, &context);
+            pages.push(ExtractedPage {
+                url_path: page.url_path.clone(),
+                bytes: response.body.len(),
+                indicators: extraction.indicators,
+            });
+        }
+        let indicators = aggregate_site(
+            &spec,
+            pages.iter().map(|page| &page.indicators),
+            None,
+            captured_at,
+        );
+        sites.push(ExtractedSite {
+            site_id: site.id.clone(),
+            pages,
+            indicators,
+        });
+    }
+    (farm, sites)
+}
+
+/// Renders, extracts and compares in process; see the module doc.
+pub fn evaluate_against_truth(options: QualityOptions) -> QualityReport {
+    let (farm, sites) = extract_in_process(options);
+    evaluate(&farm, &sites)
+}
+
+/// Compares extracted `sites` of `farm` with its truth; a farm site with
+/// no entry in `sites` counts as a site where nothing was found.
+pub fn evaluate(farm: &Farm, sites: &[ExtractedSite]) -> QualityReport {
+    let truth = farm.truth();
     let mut report = QualityReport::default();
     let mut runs = Vec::new();
+    let empty = |site_id: &str| ExtractedSite {
+        site_id: site_id.to_owned(),
+        pages: Vec::new(),
+        indicators: SiteIndicators::default(),
+    };
     for (site, site_truth) in farm.sites().iter().zip(&truth.sites) {
         report.languages.insert(site_truth.language.clone());
         report
             .encodings
             .insert(format!("{:?}", site_truth.encoding).to_lowercase());
         let template = format!("{:?}", site.template);
-        let (tally, run) = evaluate_site(&farm, site, site_truth, &context, options, &mut report);
+        let extracted = sites
+            .iter()
+            .find(|extracted| extracted.site_id == site.id)
+            .cloned()
+            .unwrap_or_else(|| empty(&site.id));
+        if extracted.pages.is_empty() && site_truth.pages.is_empty() {
+            report.closed_sites.push(site.id.clone());
+            continue;
+        }
+        let (tally, run) = evaluate_site(site, site_truth, &extracted, &mut report);
         report.templates.entry(template).or_default().add(&tally);
         report.overall.add(&tally);
         runs.push(run);
@@ -232,43 +316,44 @@ pub fn evaluate_against_truth(options: QualityOptions) -> QualityReport {
 }
 
 fn evaluate_site(
-    farm: &Farm,
     site: &cartograph_farm::FarmSite,
     truth: &SiteTruth,
-    context: &ExtractionContext<'_>,
-    options: QualityOptions,
+    extracted: &ExtractedSite,
     report: &mut QualityReport,
 ) -> (Tally, SiteRun) {
-    let spec = site_spec(site);
     let mut tally = Tally {
         sites: 1,
         ..Tally::default()
     };
     let ads_by_id: HashMap<&str, &AdTruth> =
         truth.ads.iter().map(|ad| (ad.ad_id.as_str(), ad)).collect();
-    let mut pages: Vec<PageIndicators> = Vec::new();
+    let truth_pages: HashMap<&str, &cartograph_farm::PageTruth> = truth
+        .pages
+        .iter()
+        .chain(&truth.disallowed_pages)
+        .map(|page| (page.url_path.as_str(), page))
+        .collect();
+    let mut pages: Vec<&PageIndicators> = Vec::new();
     let mut truth_by_key: HashMap<AdKey, &AdTruth> = HashMap::new();
     let mut truth_keys: BTreeSet<AdKey> = BTreeSet::new();
     // Ads whose full card was on an extracted page (not only a promoted
     // copy, which may show no more than the title): the cards compared.
     let mut listed_keys: HashSet<AdKey> = HashSet::new();
-    for page in truth
-        .pages
-        .iter()
-        .chain(&truth.disallowed_pages)
-        .take(options.max_pages_per_site)
-    {
-        let response = farm.render(&site.host, &page.url_path);
+    for extracted_page in &extracted.pages {
+        tally.pages += 1;
+        tally.bytes += extracted_page.bytes;
+        pages.push(&extracted_page.indicators);
+        // A page the truth does not list (none in a crawl of the farm
+        // today) adds found ads but no truth.
+        let Some(page) = truth_pages.get(extracted_page.url_path.as_str()) else {
+            report.problems.push(format!(
+                "{}: page {} is not in the truth",
+                site.id, extracted_page.url_path
+            ));
+            continue;
+        };
         let page_url =
             Url::parse(&format!("http://{}{}", site.host, page.url_path)).expect("farm URL");
-        let headers: Vec<(String, String)> = response
-            .headers
-            .iter()
-            .map(|(name, value)| ((*name).to_owned(), value.clone()))
-            .collect();
-        let extraction = extract_page(&spec, &page_url, &headers, &response.body, context);
-        tally.pages += 1;
-        tally.bytes += response.body.len();
         for ad_id in &page.ad_ids {
             let ad = ads_by_id[ad_id.as_str()];
             listed_keys.insert(AdKey::from_url(
@@ -281,12 +366,11 @@ fn evaluate_site(
             truth_keys.insert(ad_key.clone());
             truth_by_key.insert(ad_key, ad);
         }
-        pages.push(extraction.indicators);
     }
-    let indicators = aggregate_site(&spec, &pages, None, context.captured_at);
+    let indicators = &extracted.indicators;
 
     // Ad count and keys.
-    let distinct_by_key = ads_by_key(&pages);
+    let distinct_by_key = ads_by_key(pages.iter().copied());
     let first_signals: Vec<&AdSignals> = distinct_by_key.iter().collect();
     let found_keys: BTreeSet<&AdKey> = first_signals.iter().map(|ad| &ad.ad_key).collect();
     // Ads listed on the extracted pages must be found; a promoted copy of
@@ -400,7 +484,6 @@ fn evaluate_site(
             tally.missing_keys
         ));
     }
-    let _: &SiteIndicators = &indicators;
     (
         tally,
         SiteRun {
@@ -734,6 +817,12 @@ pub fn render(report: &QualityReport) -> String {
         report.linkage.found_true_pairs,
         report.linkage.true_pairs,
     ));
+    if !report.closed_sites.is_empty() {
+        text.push_str(&format!(
+            "sites whose robots.txt closes every listing page (not measured): {}\n",
+            report.closed_sites.join(", ")
+        ));
+    }
     text.push_str(&format!(
         "site counters right: {}/{}; languages: {:?}; encodings: {:?}; {} pages, {} bytes\n",
         report.overall.counters_right,
