@@ -355,11 +355,14 @@ fn trends(
         ));
     }
     // Per-run indicators only the full extractor records: points of its
-    // rows alone, so an older row is a gap rather than a zero.
+    // rows that parsed a page alone, so an older or unread row is a gap
+    // rather than a zero.
     let full_rows: Vec<&SiteIndicatorsRecord> = history
         .iter()
         .copied()
-        .filter(|record| carries_full_indicators(&record.extractor_version))
+        .filter(|record| {
+            carries_full_indicators(&record.extractor_version) && record.indicators.pages_parsed > 0
+        })
         .collect();
     if !full_rows.is_empty() {
         trends.push(series(

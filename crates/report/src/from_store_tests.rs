@@ -332,11 +332,11 @@ fn older_rows_leave_the_new_fields_not_measured() {
 }
 
 #[test]
-fn shares_of_nothing_and_unversioned_lexicons_are_not_measured() {
+fn shares_of_nothing_unversioned_lexicons_and_unread_sites_are_not_measured() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let store = Store::open(&directory.path().join("store")).expect("store opens");
-    let sites = sites(&["empty", "unversioned"]);
-    let run_id = begin_run(&store, &["empty", "unversioned"], at(0, 0));
+    let sites = sites(&["empty", "unversioned", "unread"]);
+    let run_id = begin_run(&store, &["empty", "unversioned", "unread"], at(0, 0));
     // A site whose pages showed no ad: counts are zero, shares undefined.
     let mut empty = record(
         run_id,
@@ -353,6 +353,15 @@ fn shares_of_nothing_and_unversioned_lexicons_are_not_measured() {
     unversioned.lexicon_version = String::new();
     store
         .put_site_indicators(&unversioned)
+        .expect("row written");
+    // No page parsed (robots.txt said no): nothing measured at all.
+    store
+        .put_site_indicators(&record(
+            run_id,
+            "unread",
+            "0.3.0",
+            SiteIndicators::default(),
+        ))
         .expect("row written");
 
     let data = read(&store, &sites, ReportScope::Latest);
@@ -381,6 +390,11 @@ fn shares_of_nothing_and_unversioned_lexicons_are_not_measured() {
     }
     assert_eq!(row["g_phone"], CellValue::Share(0.9), "not from a lexicon");
     assert_eq!(row["lexicon_version"], CellValue::Empty);
+
+    let row = cells(&data, "unread");
+    for key in FULL_ONLY_COLUMNS {
+        assert_eq!(row[key], CellValue::Empty, "{key}");
+    }
 }
 
 fn with_turnover(new_ads: usize, new_ads_per_day: Option<f64>) -> SiteIndicators {

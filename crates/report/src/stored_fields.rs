@@ -9,9 +9,11 @@
 //! of [`FULL_INDICATORS_SINCE`] or later carry every field below; older
 //! rows (or a version that does not parse) fill only the counts every
 //! extractor recorded (field c's ads, cards and pages), and the rest stays
-//! `None`, "not measured". Within a full row, a share of nothing (no ads,
-//! no ad naming a place, no contact) is not measured either, and the
-//! lexicon shares need a row that names the lexicons it was matched with.
+//! `None`, "not measured". A full row of a site none of whose pages was
+//! parsed (robots.txt kept the crawler out, every page failed) measured
+//! nothing either. Within a full row, a share of nothing (no ads, no ad
+//! naming a place, no contact) is not measured, and the lexicon shares need
+//! a row that names the lexicons it was matched with.
 
 use std::cmp::Ordering;
 
@@ -76,7 +78,7 @@ pub(crate) fn fill_from_record(fields: &mut MappingFields, record: &SiteIndicato
         pages_parsed: Some(indicators.pages_parsed as u64),
         ..SizeAndUse::default()
     };
-    if !carries_full_indicators(&record.extractor_version) {
+    if !carries_full_indicators(&record.extractor_version) || indicators.pages_parsed == 0 {
         return;
     }
     let ads = indicators.ads_deduplicated;
