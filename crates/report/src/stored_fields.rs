@@ -183,7 +183,7 @@ fn prices(indicators: &SiteIndicators) -> Vec<PriceSummary> {
         })
         .collect();
     // Stable: equal counts keep the stored (currency, unit) order.
-    prices.sort_by(|first, second| second.ads.cmp(&first.ads));
+    prices.sort_by_key(|price| std::cmp::Reverse(price.ads));
     prices
 }
 
