@@ -4,7 +4,11 @@
 //! name, page title, ad count, new ads per day and company; the connection
 //! graph's edges (template twins, shared analytics, same company, aggregator
 //! copies) and same-operator pairs; movement per site pair and country
-//! pair; and no phone number, handle or pseudonym in any output.
+//! pair; and no phone number, handle or pseudonym in any output. The
+//! mapping fields the full extractor's site rows carry (site counter,
+//! recency, prices, scope and places, contacts, languages, predicted
+//! category, lingo, lexicon version) are filled where the crawl read a page,
+//! and empty where it read none or where a row is an older extractor's.
 
 mod report_support;
 
@@ -13,7 +17,8 @@ use std::io::Read as _;
 use std::path::Path;
 use std::time::Duration;
 
-use cartograph_farm::{FarmSpec, Truth};
+use cartograph_farm::{FarmSpec, SiteTruth, TemplateKind, Truth};
+use cartograph_store::Store;
 use report_support::{assert_polite, cartograph, start_farm, text, Robots};
 
 const INTERVAL: Duration = Duration::from_millis(40);
@@ -102,6 +107,115 @@ fn longest_hex_run(text: &str) -> usize {
         }
     }
     longest
+}
+
+/// The mapping columns only the full extractor's rows fill (beyond the
+/// ad, card and page counts every extractor recorded).
+const FULL_EXTRACTOR_COLUMNS: &[&str] = &[
+    "c_ads_after_reposts",
+    "c_posted_within_week",
+    "d_service_terms",
+    "d_prices",
+    "e_scope",
+    "e_places",
+    "e_distinct_places",
+    "f_nationality_stated",
+    "f_placed_abroad",
+    "g_any_contact",
+    "g_phone",
+    "g_contact_kinds",
+    "g_distinct_contacts",
+    "g_max_ads_per_contact",
+    "k_languages",
+    "l_category_predicted",
+    "m_lingo",
+];
+
+/// The value given most often in `values` (the first on a tie).
+fn most_frequent<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut order = Vec::new();
+    for value in values {
+        let count = counts.entry(value).or_insert(0);
+        if *count == 0 {
+            order.push(value);
+        }
+        *count += 1;
+    }
+    order.into_iter().max_by_key(|value| counts[value])
+}
+
+/// Checks the fields the full extractor's row of a crawled site fills
+/// against the farm's truth of the ads on the pages that were crawled;
+/// returns whether the predicted category is the truth's.
+fn check_full_extractor_fields(row: &serde_json::Value, site_truth: &SiteTruth) -> bool {
+    let id = site_truth.site_id.as_str();
+    let crawled: BTreeSet<&str> = site_truth
+        .pages
+        .iter()
+        .flat_map(|page| page.ad_ids.iter().map(String::as_str))
+        .collect();
+    let ads: Vec<_> = site_truth
+        .ads
+        .iter()
+        .filter(|ad| crawled.contains(ad.ad_id.as_str()))
+        .collect();
+    assert!(!ads.is_empty(), "{id}");
+    for key in FULL_EXTRACTOR_COLUMNS {
+        assert!(!row[key].is_null(), "{id}: {key} not filled: {row}");
+    }
+    assert!(row["lexicon_version"]
+        .as_str()
+        .is_some_and(|version| !version.is_empty()));
+    // c: the site's own counter as the farm prints it; reposts merged.
+    assert_eq!(
+        row["c_site_counter"].as_u64(),
+        site_truth.site_counter,
+        "{id}"
+    );
+    let merged = row["c_ads_after_reposts"].as_u64().expect("count");
+    assert!(
+        merged >= 1 && merged <= row["c_ads_seen"].as_u64().expect("count"),
+        "{id}"
+    );
+    let week = row["c_posted_within_week"].as_f64().expect("share");
+    assert!((0.0..=1.0).contains(&week), "{id}: {week}");
+    // d: the currency most of the crawled ads are priced in.
+    if let Some(currency) = most_frequent(
+        ads.iter()
+            .filter_map(|ad| ad.price.as_ref())
+            .map(|price| price.currency.as_str()),
+    ) {
+        let prices = row["d_prices"].as_str().expect("prices");
+        assert!(prices.contains(&format!("{currency}/")), "{id}: {prices}");
+    }
+    // e: a site of its own city lists that city first.
+    if site_truth.template != TemplateKind::Aggregator {
+        let places = row["e_places"].as_str().expect("places");
+        assert!(
+            places.starts_with(&format!("{} (", site_truth.home_city)),
+            "{id}: {places}"
+        );
+    }
+    // g: contacts counted, never shown.
+    if ads.iter().any(|ad| ad.phone.is_some()) {
+        assert!(row["g_phone"].as_f64().expect("share") > 0.0, "{id}");
+        assert!(
+            row["g_distinct_contacts"].as_u64().expect("count") >= 1,
+            "{id}"
+        );
+    }
+    // k: the language most of the crawled ads are written in comes first.
+    let language = most_frequent(ads.iter().map(|ad| ad.language.as_str())).expect("a language");
+    let languages = row["k_languages"].as_str().expect("languages");
+    assert!(
+        languages.starts_with(&format!("{language} ")),
+        "{id}: {languages}, truth {language}"
+    );
+    // l: a predicted category with its confidence.
+    let predicted = row["l_category_predicted"].as_str().expect("category");
+    assert!(predicted.contains(" (confidence "), "{id}: {predicted}");
+    predicted.starts_with(&format!("{} (", site_truth.category))
 }
 
 /// Site pairs and country pairs sharing a contact, from the truth.
@@ -196,6 +310,7 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
     let rows = sheet["sites"].as_array().expect("rows");
     assert_eq!(rows.len(), SITES);
     assert!(rows[0]["run"].is_u64(), "{}", rows[0]);
+    let mut categories_agreeing = 0;
     for (row, (site, site_truth)) in rows
         .iter()
         .zip(day_one.farm.sites().iter().zip(&truth.sites))
@@ -215,8 +330,12 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
         );
         if site_truth.pages.is_empty() {
             assert!(row["a_page_title"].is_null(), "{id}: {row}");
+            for key in FULL_EXTRACTOR_COLUMNS {
+                assert!(row[key].is_null(), "{id}: no page read, yet {key}: {row}");
+            }
             continue;
         }
+        categories_agreeing += usize::from(check_full_extractor_fields(row, site_truth));
         let title = row["a_page_title"].as_str().expect("page title");
         assert!(title.starts_with(&site.name), "{id}: {title}");
         assert_eq!(row["j_company"], site_truth.operator.as_str(), "{id}");
@@ -239,6 +358,16 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
             );
         }
     }
+
+    let crawled_sites = truth
+        .sites
+        .iter()
+        .filter(|site| !site.pages.is_empty())
+        .count();
+    assert!(
+        categories_agreeing * 5 >= crawled_sites * 4,
+        "the predicted category is the farm's for {categories_agreeing} of {crawled_sites} sites"
+    );
 
     // Connections: every kind of edge where the truth has one, and only
     // there.
@@ -458,6 +587,47 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
         html.contains("<polyline"),
         "a trend over two runs is a line"
     );
+
+    // A row an older extractor wrote: its counts still read, everything
+    // else is "not measured", whatever the row holds.
+    let (old_site, ads_seen) = rows
+        .iter()
+        .zip(&truth.sites)
+        .find(|(_, site_truth)| !site_truth.pages.is_empty())
+        .map(|(row, site_truth)| (site_truth.site_id.clone(), row["c_ads_seen"].clone()))
+        .expect("a crawled site");
+    {
+        let store = Store::open(&day_zero.directory.path().join("data")).expect("the store opens");
+        let mut latest = store
+            .site_history(&old_site)
+            .expect("history reads")
+            .pop()
+            .expect("the site has rows");
+        latest.extractor_version = "0.2.0".to_owned();
+        store.put_site_indicators(&latest).expect("row rewritten");
+        store.flush().expect("store flushed");
+    }
+    report(&[
+        "report",
+        "mapping",
+        "--config",
+        &config,
+        "--out",
+        &path("older-extractor.json"),
+    ])
+    .await;
+    let older = read_json(&out.join("older-extractor.json"));
+    let old_row = older["sites"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["site_id"] == old_site.as_str())
+        .expect("the site's row");
+    assert_eq!(old_row["extractor_version"], "0.2.0");
+    assert_eq!(old_row["c_ads_seen"], ads_seen);
+    for key in FULL_EXTRACTOR_COLUMNS.iter().chain(&["c_site_counter"]) {
+        assert!(old_row[key].is_null(), "{old_site}: {key}: {old_row}");
+    }
 
     // No phone number, handle or pseudonym in any output.
     let mut secrets: BTreeSet<String> = BTreeSet::new();

@@ -10,8 +10,15 @@
 //! space, connection evidence).
 //!
 //! Which mapping fields the stored indicators fill depends on the
-//! extractor that made them; a field they do not carry stays `None` ("not
+//! extractor that made them (`stored_fields.rs` decides, per row, from its
+//! extractor version); a field they do not carry stays `None` ("not
 //! measured") rather than being guessed here.
+//!
+//! New ads per day: rows of the full extractor store the count of ads new
+//! since the site's previous run that parsed a page; the rate is taken from
+//! there, with runs less than a day apart counted as one day. Older rows get
+//! it worked out here from the page indicators' ad keys of consecutive runs,
+//! the same way.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,9 +30,10 @@ use cartograph_store::{RunId, RunRecord, SiteIndicatorsRecord, Store};
 
 use crate::model::{
     CategoryField, ConnectionEvidence, LanguageField, MappingFields, ReportData, RunSummary,
-    SiteInput, SizeAndUse, TrendPoint, TrendSeries, TrendUnit,
+    SiteInput, TrendPoint, TrendSeries, TrendUnit,
 };
 use crate::page_evidence::{read_page_evidence, PageRef};
+use crate::stored_fields::{carries_full_indicators, fill_from_record, lexicon_version};
 use crate::ReportError;
 
 /// Which run a report describes.
@@ -210,14 +218,8 @@ fn crawled_site(
 ) -> SiteInput {
     let run = runs.get(&record.run_id);
     let site_run = run.and_then(|run| run.sites.get(&site.id));
-    let indicators = &record.indicators;
     let mut fields = whitelist_fields(site);
-    fields.size = SizeAndUse {
-        ads_seen: Some(indicators.ads_seen as u64),
-        ad_cards: Some(indicators.ad_cards as u64),
-        pages_parsed: Some(indicators.pages_parsed as u64),
-        ..SizeAndUse::default()
-    };
+    fill_from_record(&mut fields, record);
     SiteInput {
         site_id: site.id.clone(),
         country: site.country.as_str().to_owned(),
@@ -226,7 +228,7 @@ fn crawled_site(
         capture_count: site_run.map_or(0, |site_run| site_run.captures),
         pages_fetched: record.pages_fetched,
         extractor_version: Some(record.extractor_version.clone()),
-        lexicon_version: None,
+        lexicon_version: lexicon_version(record),
         fields,
         trends: Vec::new(),
         evidence: ConnectionEvidence::default(),
@@ -289,9 +291,19 @@ fn trends(
             })
             .collect(),
     };
+    // When a row's indicators were taken: its pages' latest capture, or
+    // (rows from before that was stored) its run's start.
+    let taken_at =
+        |record: &SiteIndicatorsRecord| record.run_time.or_else(|| started(record.run_id));
     let mut new_ads = Vec::new();
-    for pair in history.windows(2) {
-        let (previous, current) = (pair[0], pair[1]);
+    for (index, current) in history.iter().enumerate().skip(1) {
+        if carries_full_indicators(&current.extractor_version) {
+            if let Some(rate) = stored_new_ads_per_day(&history[..=index], taken_at) {
+                new_ads.push((current.run_id, rate));
+            }
+            continue;
+        }
+        let previous = history[index - 1];
         let before = ad_keys.of(store, previous.run_id, &site.id)?.clone();
         let now = ad_keys.of(store, current.run_id, &site.id)?;
         let appeared = now.difference(&before).count() as f64;
@@ -342,7 +354,63 @@ fn trends(
             new_ads,
         ));
     }
+    // Per-run indicators only the full extractor records: points of its
+    // rows that parsed a page alone, so an older or unread row is a gap
+    // rather than a zero.
+    let full_rows: Vec<&SiteIndicatorsRecord> = history
+        .iter()
+        .copied()
+        .filter(|record| {
+            carries_full_indicators(&record.extractor_version) && record.indicators.pages_parsed > 0
+        })
+        .collect();
+    if !full_rows.is_empty() {
+        trends.push(series(
+            "ads_last_24h",
+            "ads posted in the last 24 hours",
+            TrendUnit::Count,
+            full_rows
+                .iter()
+                .map(|record| (record.run_id, record.indicators.ads_last_24h as f64))
+                .collect(),
+        ));
+        trends.push(series(
+            "distinct_contacts",
+            "distinct contacts",
+            TrendUnit::Count,
+            full_rows
+                .iter()
+                .map(|record| (record.run_id, record.indicators.distinct_contacts as f64))
+                .collect(),
+        ));
+    }
     Ok(trends)
+}
+
+/// New ads per day of the last row of `history` (a full-extractor row), from
+/// its stored count of ads new since the site's previous run that parsed a
+/// page (the run the crawl compared with). The stored rate is used as it
+/// is when the runs are a day or more apart; closer runs count as one day,
+/// so a same-day recrawl does not multiply the rate. `None` without a
+/// previous run.
+fn stored_new_ads_per_day(
+    history: &[&SiteIndicatorsRecord],
+    taken_at: impl Fn(&SiteIndicatorsRecord) -> Option<DateTime<Utc>>,
+) -> Option<f64> {
+    let (current, earlier) = history.split_last()?;
+    let new_ads = current.indicators.new_ads? as f64;
+    let previous = earlier
+        .iter()
+        .rev()
+        .find(|record| record.indicators.pages_parsed > 0);
+    let days = previous
+        .and_then(|previous| Some((taken_at(current)? - taken_at(previous)?).num_seconds()))
+        .map(|seconds| seconds as f64 / 86_400.0);
+    match (days, current.indicators.new_ads_per_day) {
+        (Some(days), Some(stored)) if days >= 1.0 => Some(stored),
+        (Some(days), _) => Some(new_ads / days.max(1.0)),
+        (None, stored) => stored,
+    }
 }
 
 /// The name a unit enum serializes to (`completed`, `google-analytics`).
@@ -352,3 +420,7 @@ pub(crate) fn serialized_name<T: serde::Serialize>(value: &T) -> String {
         .and_then(|value| value.as_str().map(str::to_owned))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+#[path = "from_store_tests.rs"]
+mod tests;

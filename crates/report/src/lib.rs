@@ -4,9 +4,10 @@
 //!
 //! Every report is made from [`ReportData`], the crate's own input model.
 //! `from_store` is the one adapter that fills it from the store (latest run
-//! per site, or one run, and the history before it) and, through
-//! `page_evidence`, from the captured pages themselves; nothing else here
-//! knows how indicators are stored. The crate reads the store and writes
+//! per site, or one run, and the history before it; `stored_fields` reads a
+//! stored site row by its extractor version) and, through `page_evidence`,
+//! from the captured pages themselves; nothing else here knows how
+//! indicators are stored. The crate reads the store and writes
 //! files: it never talks to the network and never writes to the store.
 //!
 //! Personal data never leaves: contacts are keyed pseudonyms in the model
@@ -26,6 +27,7 @@ mod model;
 mod movement;
 mod output;
 mod page_evidence;
+mod stored_fields;
 mod svg;
 #[cfg(test)]
 mod test_support;
@@ -63,6 +65,7 @@ pub use model::{
 };
 pub use movement::{movement, CountryPairMovement, Movement, SiteMovement, SitePairMovement};
 pub use output::write_atomically;
+pub use stored_fields::{carries_full_indicators, FULL_INDICATORS_SINCE, TOP_PLACES};
 
 /// What can stop a report.
 #[derive(Debug, thiserror::Error)]

@@ -72,12 +72,12 @@ pub const COLUMNS: &[Column] = &[
     column("a_page_title", "a. Page title", 34.0, "the title of the first listing page, as crawled"),
     column("country", "Country", 9.0, "the market the site is mapped for (ISO 3166-1, whitelist)"),
     column("b_url", "b. URL", 40.0, "the listing URLs the crawl starts from"),
-    column("c_ads_seen", "c. Distinct ads", 11.0, "distinct ads seen in the run, de-duplicated by ad id (and reposted text, where the extractor merges reposts)"),
+    column("c_ads_seen", "c. Distinct ads", 11.0, "distinct ads seen in the run, de-duplicated by ad id (an ad on several pages counts once)"),
     column("c_ad_cards", "c. Ad cards incl. repeats", 12.0, "ad cards seen, repeats and promoted copies included"),
     column("c_listing_pages", "c. Listing pages", 10.0, "listing pages parsed"),
     column("c_site_counter", "c. Site's own counter", 11.0, "what the site's own \"N ads online\" counter says"),
     column("c_new_ads_per_day", "c. New ads per day", 11.0, "new distinct ads per day since the previous run"),
-    column("c_posted_within_week", "c. Posted within 7 days", 11.0, "share of ads posted in the 7 days before the run"),
+    column("c_posted_within_week", "c. Posted within 7 days", 11.0, "share of ads posted in the 7 days before the run (an undated ad counts as not)"),
     column("d_service_terms", "d. Ads naming services", 11.0, "share of ads with a services-lexicon term"),
     column("d_prices", "d. Prices", 40.0, "median, range and ad count per currency and unit"),
     column("e_scope", "e. Geographical scope", 14.0, "local, regional, national or international, from the places on the ads"),
@@ -100,13 +100,15 @@ pub const COLUMNS: &[Column] = &[
     column("k_languages", "k. Languages detected", 20.0, "languages detected in the ads, with shares"),
     column("l_category_analyst", "l. Category (analyst)", 16.0, "the whitelist's category hint"),
     column("l_category_predicted", "l. Category (predicted)", 16.0, "the lexicon classifier's category"),
-    column("m_lingo", "m. Risk lingo", 34.0, "share of ads with a hit per risk-lexicon category"),
+    column("m_lingo", "m. Risk lingo", 34.0, "share of ads with a hit per risk-lexicon category (service words are in d)"),
     column("n_ad_space", "n. Ad space", 28.0, "rented (the site links a post-an-ad page) or not seen"),
     column("run", "Run", 6.0, "the run the row describes"),
     column("run_started", "Run started (UTC)", 20.0, "when that run started"),
     column("captures", "Captures", 9.0, "captures stored for the site in that run, robots.txt included"),
     column("extractor_version", "Extractor version", 10.0, "the extractor that made the indicators"),
     column("lexicon_version", "Lexicon version", 16.0, "the risk lexicons the indicators were made with"),
+    column("c_ads_after_reposts", "c. Ads, reposts merged", 11.0, "distinct ads with reposts under new ids merged: what the row's shares are shares of"),
+    column("e_distinct_places", "e. Distinct places", 10.0, "distinct places named on the ads (\"Places named\" lists the most frequent)"),
 ];
 
 /// Index of column `key` in [`COLUMNS`].
@@ -234,6 +236,8 @@ fn site_row(site: &SiteInput, graph: &ConnectionGraph, movement: &Movement) -> V
         },
         optional_text(site.extractor_version.as_deref()),
         optional_text(site.lexicon_version.as_deref()),
+        optional_integer(size.ads_deduplicated),
+        optional_integer(fields.scope.distinct_places),
     ];
     debug_assert_eq!(row.len(), COLUMNS.len());
     row

@@ -2,9 +2,10 @@
 //! connections, movement, HTML) is made from.
 //!
 //! It is deliberately independent of how `cartograph-extract` lays out its
-//! `SiteIndicators`: the adapter (`from_store.rs`) is the one place that
-//! knows the stored layout, so a change of the indicators touches one file,
-//! and the reports can be tested on hand-made data. Every value that may be
+//! `SiteIndicators`: the adapter (`from_store.rs`, with `stored_fields.rs`)
+//! is the one place that knows the stored layout, so a change of the
+//! indicators touches one place, and the reports can be tested on
+//! hand-made data. Every value that may be
 //! missing is an `Option`: `None` means "not measured" (the site was not
 //! crawled, or the extractor that made its indicators did not record it),
 //! which the reports show as an empty cell, never as a zero.
@@ -118,6 +119,10 @@ pub struct MappingFields {
 pub struct SizeAndUse {
     /// Distinct ads seen in the run (de-duplicated by ad key).
     pub ads_seen: Option<u64>,
+    /// `ads_seen` with reposts under new ids merged: the ads behind the
+    /// listings, and what every share of the row is a share of (reposts
+    /// inflate counts tenfold in real data).
+    pub ads_deduplicated: Option<u64>,
     /// Ad cards seen, repeats included.
     pub ad_cards: Option<u64>,
     /// Listing pages parsed.
@@ -159,8 +164,11 @@ pub struct PriceSummary {
 pub struct GeographicalScope {
     /// `local`, `regional`, `national`, `international`, `unknown`.
     pub class: Option<String>,
+    /// Distinct places named on the ads: `locations` may list only the
+    /// most frequent.
+    pub distinct_places: Option<u64>,
     /// Places named on the ads (gazetteer names) with their ad counts,
-    /// most frequent first.
+    /// most frequent first; at most `TOP_PLACES` of them from the store.
     pub locations: Vec<LabelCount>,
 }
 

@@ -135,7 +135,7 @@ pub(crate) fn read_page_evidence(
                 capture_id: capture.id,
                 seen_at,
                 text: card.text,
-                hrefs: card.hrefs,
+                contact_hrefs: card.contact_hrefs,
                 location_text: card.location_text,
             });
         }
@@ -162,7 +162,10 @@ pub(crate) fn read_page_evidence(
         );
         push_unique(&mut text_entry.capture_ids, card.capture_id);
 
-        let hrefs: Vec<&str> = card.hrefs.iter().map(Url::as_str).collect();
+        // The card's hrefs as written (`tel:`, messenger links), as
+        // `extract_page` reads them, so the report's contacts are the
+        // stored indicators' contacts.
+        let hrefs: Vec<&str> = card.contact_hrefs.iter().map(String::as_str).collect();
         let signals = find_contacts(&card.text, &hrefs, site.country.as_str(), key);
         if signals.pseudonyms.is_empty() {
             continue;
@@ -228,7 +231,8 @@ struct SeenCard {
     capture_id: CaptureId,
     seen_at: DateTime<Utc>,
     text: String,
-    hrefs: Vec<Url>,
+    /// Every `href` of the card as written: the contact reader's input.
+    contact_hrefs: Vec<String>,
     location_text: Option<String>,
 }
 

@@ -51,6 +51,7 @@ fn site(site_id: &str, name: &str, country: &str) -> SiteInput {
             urls: vec![format!("http://{site_id}.example.test/listing/")],
             size: SizeAndUse {
                 ads_seen: Some(42),
+                ads_deduplicated: Some(40),
                 ad_cards: Some(50),
                 pages_parsed: Some(5),
                 site_counter: Some(61),
@@ -70,6 +71,7 @@ fn site(site_id: &str, name: &str, country: &str) -> SiteInput {
             },
             scope: GeographicalScope {
                 class: Some("international".to_owned()),
+                distinct_places: Some(3),
                 locations: vec![LabelCount {
                     label: "Wien".to_owned(),
                     count: 30,
@@ -260,6 +262,8 @@ fn the_xlsx_has_headers_frozen_panes_a_filter_widths_and_typed_values() {
         "text kept as text"
     );
     assert_eq!(cell(1, "c_ads_seen"), Data::Float(42.0));
+    assert_eq!(cell(1, "c_ads_after_reposts"), Data::Float(40.0));
+    assert_eq!(cell(1, "e_distinct_places"), Data::Float(3.0));
     assert_eq!(cell(1, "g_obscured_phone"), Data::Float(0.125));
     assert_eq!(
         cell(1, "g_contact_kinds"),
