@@ -391,6 +391,7 @@ fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>, Vec<
     let mut hrefs: Vec<String> = Vec::new();
     let mut fields: Vec<(u32, u32)> = Vec::new();
     let mut hidden_depth = 0usize;
+    let mut text_full = false;
     for edge in element.traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
@@ -405,15 +406,20 @@ fn visible_text_and_hrefs(element: ElementRef<'_>) -> (String, Vec<String>, Vec<
                         }
                     }
                 }
-                Node::Text(fragment) if hidden_depth == 0 && text.len() < CARD_TEXT_BYTES => {
+                Node::Text(fragment) if hidden_depth == 0 && !text_full => {
                     let before = text.len();
                     push_words(&mut text, fragment);
-                    if text.len() > CARD_TEXT_BYTES {
-                        let mut cut = CARD_TEXT_BYTES;
+                    if text.len() >= CARD_TEXT_BYTES {
+                        let mut cut = CARD_TEXT_BYTES.min(text.len());
                         while !text.is_char_boundary(cut) {
                             cut -= 1;
                         }
                         text.truncate(cut);
+                        // A cut may end at a space; nothing is appended
+                        // after it, so the text never holds two in a row.
+                        let kept = text.trim_end().len();
+                        text.truncate(kept);
+                        text_full = true;
                     }
                     if text.len() > before {
                         let start = if before == 0 { 0 } else { before + 1 };
@@ -529,4 +535,33 @@ pub(crate) fn base_url(document: &Html, page_url: &Url) -> Url {
         .and_then(|href| page_url.join(href.trim()).ok())
         .filter(|url| matches!(url.scheme(), "http" | "https"))
         .unwrap_or_else(|| page_url.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the never-panics campaign: a cut at the text cap that fell
+    /// inside a multibyte letter backed up to a space, and the next text
+    /// node was appended after it with a second one.
+    #[test]
+    fn a_card_text_cut_inside_a_letter_holds_no_double_space() {
+        for padding in 0..4 {
+            let first = format!(
+                "{} {}",
+                "a".repeat(CARD_TEXT_BYTES - 2 - padding),
+                "é".repeat(8)
+            );
+            let html = format!("<div><p>{first}</p><p>next words</p></div>");
+            let document = Html::parse_fragment(&html);
+            let root = document.root_element();
+            let (text, _, fields) = visible_text_and_hrefs(root);
+            assert!(!text.contains("  "), "padding {padding}");
+            assert!(!text.ends_with(' '), "padding {padding}");
+            assert!(text.len() <= CARD_TEXT_BYTES);
+            for (start, end) in fields {
+                assert!(start <= end && end as usize <= text.len());
+            }
+        }
+    }
 }
