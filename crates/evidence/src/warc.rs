@@ -42,7 +42,10 @@ impl RecordType {
 /// verifier can match records with custody entries.
 pub(crate) const CAPTURE_ID_FIELD: &str = "WARC-Cartograph-Capture-Id";
 
-/// The WARC/1.1 revisit profile for a `304 Not Modified`.
+/// The WARC/1.1 revisit profile for a `304 Not Modified`. Not an address:
+/// the standard (ISO 28500:2017, section 6.7.3) defines this URI as the
+/// profile's name, and WARC readers (warcio, pywb) compare it verbatim;
+/// nothing ever fetches it.
 pub(crate) const SERVER_NOT_MODIFIED_PROFILE: &str =
     "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
 

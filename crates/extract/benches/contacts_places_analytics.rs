@@ -27,7 +27,7 @@ const CARDS: &[&str] = &[
     "Disponibile a Milano, 28 anni, solo appuntamenti. tre quattro sette uno due tre quattro cinque sei sette",
 ];
 
-const PAGE_SCRIPTS: &str = r#"<script async src="https://www.googletagmanager.com/gtag/js?id=G-AB12CD34EF"></script>
+const PAGE_SCRIPTS: &str = r#"<script async src="/tag/gtag/js?id=G-AB12CD34EF"></script>
 <script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('js',new Date());gtag('config','G-AB12CD34EF');</script>
 <script>ym(87654321, "init", {clickmap:true});</script>"#;
 
