@@ -2,156 +2,17 @@
 //! loopback. Every test that crawls checks politeness and scope from the
 //! farm's own record of the requests it received.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
-use std::sync::Arc;
 use std::time::Duration;
 
-use cartograph_farm::{AuditExpectations, ConfigOptions, Farm, FarmSpec, RunningFarm};
+use cartograph_farm::FarmSpec;
+
+mod support;
+
+use support::{assert_polite, cartograph, text};
 
 const INTERVAL: Duration = Duration::from_millis(100);
-/// Timer slack allowed when comparing request gaps with the interval.
-const SLACK: Duration = Duration::from_millis(5);
-
-struct FarmUnderTest {
-    farm: Arc<Farm>,
-    running: RunningFarm,
-    directory: tempfile::TempDir,
-    config_path: PathBuf,
-}
-
-async fn start_farm(spec: FarmSpec) -> FarmUnderTest {
-    let farm = Arc::new(Farm::new(spec));
-    let running = cartograph_farm::spawn(farm.clone())
-        .await
-        .expect("farm starts");
-    let directory = tempfile::tempdir().expect("temporary directory");
-    let config_path = directory.path().join("cartograph.toml");
-    let config = farm.crawler_config(
-        running.address,
-        &ConfigOptions {
-            min_interval: INTERVAL,
-            store_path: "data".to_owned(),
-            user_agent: "cartograph".to_owned(),
-            contact: "mailto:test@example.org".to_owned(),
-        },
-    );
-    std::fs::write(&config_path, config).expect("config written");
-    FarmUnderTest {
-        farm,
-        running,
-        directory,
-        config_path,
-    }
-}
-
-async fn cartograph(arguments: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_cartograph"))
-        .args(arguments)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("cartograph runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn expectations(farm: &Farm) -> AuditExpectations {
-    AuditExpectations {
-        user_agent_token: "cartograph".to_owned(),
-        listing_patterns: farm
-            .sites()
-            .iter()
-            .map(|site| (site.host.clone(), site.listing_patterns.clone()))
-            .collect(),
-        min_interval: farm
-            .sites()
-            .iter()
-            .map(|site| (site.host.clone(), INTERVAL))
-            .collect(),
-    }
-}
-
-/// Checks every politeness and scope rule against the farm's own audit,
-/// both through the farm's report and directly from the raw records.
-fn assert_polite(farm: &Farm) {
-    let report = farm.audit_report(&expectations(farm));
-    assert!(report.violations().is_empty(), "{:#?}", report.violations());
-    let records = farm.audit();
-    assert!(!records.is_empty(), "the farm saw no requests");
-    let mut by_host: BTreeMap<&str, Vec<&cartograph_farm::RequestRecord>> = BTreeMap::new();
-    for record in &records {
-        by_host
-            .entry(record.host.as_str())
-            .or_default()
-            .push(record);
-    }
-    for (host, requests) in by_host {
-        let site = farm.sites().iter().find(|site| site.host == host);
-        let site = site.unwrap_or_else(|| panic!("request to a host no site has: {host}"));
-        assert_eq!(
-            requests[0].path_and_query, "/robots.txt",
-            "{host}: robots.txt first"
-        );
-        for pair in requests.windows(2) {
-            let finished = pair[0].finished.expect("every request finished");
-            assert!(
-                pair[1].started >= finished,
-                "{host}: {} started while {} in flight",
-                pair[1].path_and_query,
-                pair[0].path_and_query
-            );
-            let gap = pair[1].started - finished;
-            assert!(
-                gap + SLACK >= INTERVAL,
-                "{host}: gap {gap:?} before {}",
-                pair[1].path_and_query
-            );
-        }
-        for request in &requests {
-            assert_eq!(request.method, "GET");
-            let user_agent = request.user_agent.as_deref().unwrap_or_default();
-            assert!(
-                user_agent.starts_with("cartograph/")
-                    && user_agent.contains("mailto:test@example.org"),
-                "{user_agent}"
-            );
-            if request.path_and_query == "/robots.txt" {
-                continue;
-            }
-            let url = format!("http://{host}{}", request.path_and_query);
-            assert!(
-                site.listing_patterns
-                    .iter()
-                    .any(|pattern| glob_matches(pattern, &url)),
-                "{url} is outside the listing patterns"
-            );
-        }
-        assert_eq!(report.hosts[host].robots_disallowed_hits, 0, "{host}");
-    }
-}
-
-/// `*` matches any run of characters; nothing else is special.
-fn glob_matches(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let (first, rest) = parts.split_first().expect("split yields one part");
-    let Some(mut remaining) = text.strip_prefix(first) else {
-        return false;
-    };
-    for (index, part) in rest.iter().enumerate() {
-        if index == rest.len() - 1 {
-            return remaining.ends_with(part);
-        }
-        match remaining.find(part) {
-            Some(position) => remaining = &remaining[position + part.len()..],
-            None => return false,
-        }
-    }
-    remaining.is_empty()
-}
 
 fn indicators_json(output: &Output) -> Vec<serde_json::Value> {
     assert!(output.status.success(), "{}", text(&output.stderr));
@@ -160,11 +21,14 @@ fn indicators_json(output: &Output) -> Vec<serde_json::Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawl_counts_every_sites_ads_exactly_and_politely() {
-    let under_test = start_farm(FarmSpec {
-        seed: 7,
-        sites: 4,
-        day: 0,
-    })
+    let under_test = support::start_farm(
+        FarmSpec {
+            seed: 7,
+            sites: 4,
+            day: 0,
+        },
+        INTERVAL,
+    )
     .await;
     let config = under_test.config_path.to_str().unwrap();
     let crawl = cartograph(&["crawl", "--config", config]).await;
@@ -198,17 +62,20 @@ async fn crawl_counts_every_sites_ads_exactly_and_politely() {
         );
         assert!(row["run"].as_u64().is_some(), "{row}");
     }
-    assert_polite(&under_test.farm);
+    assert_polite(&under_test.farm, INTERVAL);
     under_test.running.shutdown().await.expect("farm stops");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recrawl_refuses_a_seed_outside_the_whitelist_and_fetches_nothing() {
-    let under_test = start_farm(FarmSpec {
-        seed: 3,
-        sites: 2,
-        day: 0,
-    })
+    let under_test = support::start_farm(
+        FarmSpec {
+            seed: 3,
+            sites: 2,
+            day: 0,
+        },
+        INTERVAL,
+    )
     .await;
     let seeds = under_test.directory.path().join("seeds.txt");
     let site = &under_test.farm.sites()[0];
@@ -253,11 +120,14 @@ async fn recrawl_refuses_a_seed_outside_the_whitelist_and_fetches_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recrawl_of_a_listing_url_crawls_its_site_politely() {
-    let under_test = start_farm(FarmSpec {
-        seed: 5,
-        sites: 3,
-        day: 0,
-    })
+    let under_test = support::start_farm(
+        FarmSpec {
+            seed: 5,
+            sites: 3,
+            day: 0,
+        },
+        INTERVAL,
+    )
     .await;
     let seeds = under_test.directory.path().join("seeds.txt");
     let site = &under_test.farm.sites()[1];
@@ -289,7 +159,7 @@ async fn recrawl_of_a_listing_url_crawls_its_site_politely() {
         .audit()
         .iter()
         .all(|request| request.host == site.host));
-    assert_polite(&under_test.farm);
+    assert_polite(&under_test.farm, INTERVAL);
     under_test.running.shutdown().await.expect("farm stops");
 }
 
@@ -406,11 +276,14 @@ async fn demo_crawls_the_farm_and_matches_its_truth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_site_is_skipped_in_a_full_crawl_and_refused_when_named() {
-    let under_test = start_farm(FarmSpec {
-        seed: 11,
-        sites: 2,
-        day: 0,
-    })
+    let under_test = support::start_farm(
+        FarmSpec {
+            seed: 11,
+            sites: 2,
+            day: 0,
+        },
+        INTERVAL,
+    )
     .await;
     let config_text = std::fs::read_to_string(&under_test.config_path).unwrap();
     let expired = config_text.replacen(
@@ -457,6 +330,6 @@ async fn an_expired_site_is_skipped_in_a_full_crawl_and_refused_when_named() {
         .audit()
         .iter()
         .all(|request| request.host != expired_site.host));
-    assert_polite(&under_test.farm);
+    assert_polite(&under_test.farm, INTERVAL);
     under_test.running.shutdown().await.expect("farm stops");
 }

@@ -8,7 +8,7 @@
 //! `target/ci-artifacts/export.wacz`, where `.ci/run` hands it to warcio
 //! and py-wacz.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use cartograph_farm::FarmSpec;
 use cartograph_store::{CaptureRecord, RunRecord, Store};
-use common::{assert_exit, assert_polite, cartograph, start_farm, text, FarmUnderTest};
+use support::{assert_exit, assert_polite, cartograph, start_farm, text, FarmUnderTest};
 
 const INTERVAL: Duration = Duration::from_millis(100);
 
@@ -165,7 +165,7 @@ async fn crawl_export_verify_round_trip() {
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
     std::fs::copy(&package, artifacts.join("export.wacz")).unwrap();
-    assert_polite(&under_test);
+    assert_polite(&under_test.farm, under_test.interval);
     under_test.running.shutdown().await.expect("farm stops");
 }
 
@@ -262,7 +262,7 @@ async fn a_changed_byte_in_the_package_a_blob_or_the_custody_log_is_named() {
         "{}",
         text(&verify.stdout)
     );
-    assert_polite(&under_test);
+    assert_polite(&under_test.farm, under_test.interval);
     under_test.running.shutdown().await.expect("farm stops");
 }
 
@@ -338,7 +338,7 @@ async fn a_crawl_killed_mid_run_leaves_a_store_that_verifies() {
     // The killed store still exports and verifies.
     let (package, _) = export(&under_test, "after-kill.wacz", &[]).await;
     assert!(!exported_ids(&package).is_empty());
-    assert_polite(&under_test);
+    assert_polite(&under_test.farm, under_test.interval);
     under_test.running.shutdown().await.expect("farm stops");
 }
 
@@ -422,7 +422,7 @@ async fn an_export_selection_contains_exactly_the_captures_it_should() {
         text(&nothing.stderr)
     );
     assert!(!under_test.directory.path().join("none.wacz").exists());
-    assert_polite(&under_test);
+    assert_polite(&under_test.farm, under_test.interval);
     under_test.running.shutdown().await.expect("farm stops");
 }
 
@@ -477,7 +477,7 @@ async fn prune_removes_old_captures_records_itself_and_the_chain_still_verifies(
         "{}",
         text(&no_retention.stderr)
     );
-    assert_polite(&under_test);
+    assert_polite(&under_test.farm, under_test.interval);
     under_test.running.shutdown().await.expect("farm stops");
 }
 

@@ -7,7 +7,6 @@
 //! shared key file stops the crawl with the file and the fix; and
 //! `bench quality` crawls the farm without profiles and meets the bars.
 
-#[allow(dead_code)]
 mod support;
 
 use std::path::Path;
@@ -82,7 +81,7 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
     .await;
     let lexicons = use_lexicon_copy(&under_test);
     let config = under_test.config();
-    let crawl = cartograph(&["crawl", "--config", &config]).await;
+    let crawl = cartograph(&["crawl", "--config", config]).await;
     assert_ok(&crawl);
     assert_polite(&under_test.farm, INTERVAL);
 
@@ -98,7 +97,7 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
     let key_digits = key_text.trim().rsplit(':').next().unwrap().to_owned();
     assert_eq!(key_digits.len(), 64);
 
-    let rows = indicator_rows(&config).await;
+    let rows = indicator_rows(config).await;
     let truth = &under_test.farm.truth().sites;
     let crawled: Vec<&Value> = rows
         .iter()
@@ -171,7 +170,7 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
         .expect("some lexicon category hits the farm's ads");
     drop_category(&lexicons, &category);
     let requests_before = under_test.farm.audit().len();
-    let reextract = cartograph(&["reextract", "--config", &config]).await;
+    let reextract = cartograph(&["reextract", "--config", config]).await;
     assert_ok(&reextract);
     assert!(
         text(&reextract.stdout).contains("extracted again from their captures"),
@@ -183,7 +182,7 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
         requests_before,
         "reextract fetched something"
     );
-    let after = indicator_rows(&config).await;
+    let after = indicator_rows(config).await;
     for (before, now) in rows.iter().zip(&after) {
         assert_eq!(before["site"], now["site"]);
         assert_eq!(before["ads_seen"], now["ads_seen"], "{now}");
@@ -198,10 +197,10 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
     }
 
     // A second run on the same farm day: nothing new, nothing gone.
-    let second = cartograph(&["crawl", "--config", &config]).await;
+    let second = cartograph(&["crawl", "--config", config]).await;
     assert_ok(&second);
     assert_polite(&under_test.farm, INTERVAL);
-    let rows = indicator_rows(&config).await;
+    let rows = indicator_rows(config).await;
     for row in rows
         .iter()
         .filter(|row| row["pages_fetched"].as_u64() > Some(0))
@@ -240,7 +239,7 @@ async fn a_broken_lexicon_or_a_shared_key_stops_the_crawl_with_the_fix() {
         text_before.replacen("category = \"youth\"", "category = \"youngish\"", 1),
     )
     .unwrap();
-    let crawl = cartograph(&["crawl", "--config", &config]).await;
+    let crawl = cartograph(&["crawl", "--config", config]).await;
     assert_eq!(crawl.status.code(), Some(1), "{}", text(&crawl.stderr));
     let message = text(&crawl.stderr);
     assert!(message.contains("en.toml:"), "{message}");
@@ -259,7 +258,7 @@ async fn a_broken_lexicon_or_a_shared_key_stops_the_crawl_with_the_fix() {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let crawl = cartograph(&["crawl", "--config", &config]).await;
+        let crawl = cartograph(&["crawl", "--config", config]).await;
         assert_eq!(crawl.status.code(), Some(1), "{}", text(&crawl.stderr));
         let message = text(&crawl.stderr);
         assert!(message.contains("chmod 600"), "{message}");

@@ -10,7 +10,7 @@
 //! category, lingo, lexicon version) are filled where the crawl read a page,
 //! and empty where it read none or where a row is an older extractor's.
 
-mod report_support;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use cartograph_farm::{FarmSpec, SiteTruth, TemplateKind, Truth};
 use cartograph_store::Store;
-use report_support::{assert_polite, cartograph, start_farm, text, Robots};
+use support::{assert_polite_with, cartograph, start_farm, text, Robots};
 
 const INTERVAL: Duration = Duration::from_millis(40);
 const SEED: u64 = 1;
@@ -248,8 +248,8 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
     )
     .await;
     let config = day_zero.config();
-    crawl(&config).await;
-    assert_polite(&day_zero.farm, INTERVAL, Robots::Fetched);
+    crawl(config).await;
+    assert_polite_with(&day_zero.farm, INTERVAL, Robots::Fetched);
     let day_one = start_farm(
         FarmSpec {
             seed: SEED,
@@ -261,8 +261,8 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
     .await;
     // The day-1 farm's config, into the first directory: the same store.
     std::fs::copy(&day_one.config_path, &day_zero.config_path).expect("config replaced");
-    crawl(&config).await;
-    assert_polite(&day_one.farm, INTERVAL, Robots::FromCache);
+    crawl(config).await;
+    assert_polite_with(&day_one.farm, INTERVAL, Robots::FromCache);
     let truth = day_one.farm.truth();
     let truth_before = day_zero.farm.truth();
 
@@ -274,7 +274,7 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
             "report",
             "mapping",
             "--config",
-            &config,
+            config,
             "--out",
             &path(name),
         ])
@@ -287,7 +287,7 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
             "report",
             "connections",
             "--config",
-            &config,
+            config,
             "--evidence-runs",
             "1",
             "--out",
@@ -299,7 +299,7 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
         "report",
         "html",
         "--config",
-        &config,
+        config,
         "--out",
         &path("report.html"),
     ])
@@ -534,7 +534,7 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
         "report",
         "mapping",
         "--config",
-        &config,
+        config,
         "--run",
         &first_run,
         "--out",
@@ -564,7 +564,7 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
         "report",
         "html",
         "--config",
-        &config,
+        config,
         "--run",
         "999999999",
         "--out",
@@ -611,7 +611,7 @@ async fn reports_of_two_farm_crawls_agree_with_the_truth_and_hold_no_contact() {
         "report",
         "mapping",
         "--config",
-        &config,
+        config,
         "--out",
         &path("older-extractor.json"),
     ])

@@ -14,11 +14,7 @@
 //! the test prints why it was skipped, unless `CARTOGRAPH_REQUIRE_BROWSER=1`
 //! (set by `.ci/run`), which makes a missing browser a failure.
 
-#[expect(
-    dead_code,
-    reason = "helpers shared with tests/report.rs; this test serves its own planted farm"
-)]
-mod report_support;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,7 +25,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use cartograph_farm::{Farm, FarmSpec};
-use report_support::{assert_polite, cartograph, crawler_config, text, Robots};
+use support::{assert_polite_with, cartograph, crawler_config, text, Robots};
 
 const INTERVAL: Duration = Duration::from_millis(40);
 /// The site whose pages carry the planted payloads (farm site 0: UTF-8).
@@ -282,7 +278,7 @@ async fn the_html_report_renders_in_chromium_and_planted_script_does_not_run() {
         text(&crawl.stdout),
         text(&crawl.stderr)
     );
-    assert_polite(&farm, INTERVAL, Robots::Fetched);
+    assert_polite_with(&farm, INTERVAL, Robots::Fetched);
     let report_path = scratch.path().join("report.html");
     let report = cartograph(&[
         "report",

@@ -113,12 +113,12 @@ async fn a_crawl_killed_twenty_times_resumes_to_the_same_result_as_one_never_kil
     let calm = start_farm(KILL_SPEC, interval).await;
     let calm_config = calm.config();
     let started = Instant::now();
-    let output = cartograph(&["crawl", "--config", &calm_config]).await;
+    let output = cartograph(&["crawl", "--config", calm_config]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let calm_duration = started.elapsed();
     let (expected, twice, _) = run_contents(
         &calm.directory.path().join("data"),
-        ads_per_site(&calm_config).await,
+        ads_per_site(calm_config).await,
     );
     assert!(twice.is_empty(), "{twice:?}");
     for site in &calm.farm.truth().sites {
@@ -138,7 +138,7 @@ async fn a_crawl_killed_twenty_times_resumes_to_the_same_result_as_one_never_kil
             attempts < KILLS * 3,
             "the crawl kept finishing before its kill"
         );
-        let mut child = support::spawn_cartograph(&["crawl", "--config", &config]);
+        let mut child = support::spawn_cartograph(&["crawl", "--config", config]);
         tokio::time::sleep(delays.next(50, 250)).await;
         if child.try_wait().unwrap().is_some() {
             // It finished before the kill: nothing left to interrupt.
@@ -148,7 +148,7 @@ async fn a_crawl_killed_twenty_times_resumes_to_the_same_result_as_one_never_kil
         child.wait().await.unwrap();
         kills += 1;
     }
-    let output = cartograph(&["crawl", "--config", &config]).await;
+    let output = cartograph(&["crawl", "--config", config]).await;
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -162,7 +162,7 @@ async fn a_crawl_killed_twenty_times_resumes_to_the_same_result_as_one_never_kil
     );
     let (found, twice, resumptions) = run_contents(
         &killed.directory.path().join("data"),
-        ads_per_site(&config).await,
+        ads_per_site(config).await,
     );
     assert!(resumptions >= 1, "the run was never resumed");
     assert_eq!(found, expected, "after {kills} kills");
@@ -195,17 +195,17 @@ async fn a_second_writer_is_refused_by_pid_and_reads_are_served_while_a_crawl_ru
     let interval = Duration::from_millis(150);
     let farm = start_farm(SPEC, interval).await;
     let config = farm.config();
-    let mut crawl = support::spawn_cartograph(&["crawl", "--config", &config]);
+    let mut crawl = support::spawn_cartograph(&["crawl", "--config", config]);
     let pid = crawl.id().unwrap();
     let socket = farm.directory.path().join("data/reads.sock");
     wait_for(Duration::from_secs(10), || socket.exists()).await;
 
-    let second = cartograph(&["crawl", "--config", &config]).await;
+    let second = cartograph(&["crawl", "--config", config]).await;
     let stderr = text(&second.stderr);
     assert_eq!(second.status.code(), Some(7), "{stderr}");
     assert!(stderr.contains(&format!("in use by pid {pid}")), "{stderr}");
 
-    let status = cartograph(&["status", "--config", &config]).await;
+    let status = cartograph(&["status", "--config", config]).await;
     let stdout = text(&status.stdout);
     assert_eq!(status.status.code(), Some(0), "{}", text(&status.stderr));
     assert!(
@@ -214,7 +214,7 @@ async fn a_second_writer_is_refused_by_pid_and_reads_are_served_while_a_crawl_ru
     );
     assert!(stdout.contains("running"), "{stdout}");
 
-    let indicators = cartograph(&["indicators", "--config", &config, "--format", "json"]).await;
+    let indicators = cartograph(&["indicators", "--config", config, "--format", "json"]).await;
     assert_eq!(
         indicators.status.code(),
         Some(0),
@@ -225,7 +225,7 @@ async fn a_second_writer_is_refused_by_pid_and_reads_are_served_while_a_crawl_ru
 
     // Evidence commands too: the writer re-hashes its store and writes the
     // package (with its custody entry) for us.
-    let verified = cartograph(&["verify", "--store", "--config", &config]).await;
+    let verified = cartograph(&["verify", "--store", "--config", config]).await;
     let verdicts = text(&verified.stdout);
     assert_eq!(
         verified.status.code(),
@@ -241,7 +241,7 @@ async fn a_second_writer_is_refused_by_pid_and_reads_are_served_while_a_crawl_ru
     let exported = cartograph(&[
         "export",
         "--config",
-        &config,
+        config,
         "--out",
         package.to_str().unwrap(),
         "--operator",
@@ -266,7 +266,7 @@ async fn a_second_writer_is_refused_by_pid_and_reads_are_served_while_a_crawl_ru
     assert_eq!(finished.code(), Some(0));
     assert!(!socket.exists(), "the writer removes its socket");
     // With the store free, the same reads open it themselves.
-    let status = cartograph(&["status", "--config", &config, "--format", "json"]).await;
+    let status = cartograph(&["status", "--config", config, "--format", "json"]).await;
     let document: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(document["writer"], serde_json::Value::Null);
     assert_eq!(document["runs"][0]["state"], "completed");
@@ -278,7 +278,7 @@ async fn a_recrawl_handed_to_a_running_crawl_goes_first_and_carries_its_case() {
     let interval = Duration::from_millis(150);
     let farm = start_farm(SPEC, interval).await;
     let config = farm.config();
-    let mut crawl = support::spawn_cartograph(&["crawl", "--config", &config]);
+    let mut crawl = support::spawn_cartograph(&["crawl", "--config", config]);
     let socket = farm.directory.path().join("data/reads.sock");
     wait_for(Duration::from_secs(10), || socket.exists()).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -293,7 +293,7 @@ async fn a_recrawl_handed_to_a_running_crawl_goes_first_and_carries_its_case() {
     let recrawl = cartograph(&[
         "recrawl",
         "--config",
-        &config,
+        config,
         "--seeds",
         seeds.to_str().unwrap(),
         "--case",
@@ -362,7 +362,7 @@ async fn the_daemon_runs_a_due_schedule_stops_on_sigterm_and_resumes_on_restart(
     ));
     std::fs::write(&farm.config_path, config_text).unwrap();
     let config = farm.config();
-    let check = cartograph(&["check-config", "--config", &config]).await;
+    let check = cartograph(&["check-config", "--config", config]).await;
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
     // The daemon was down over the last slots: it runs the latest one at
     // once (one catch-up run, not one per missed minute).
@@ -376,7 +376,7 @@ async fn the_daemon_runs_a_due_schedule_stops_on_sigterm_and_resumes_on_restart(
             .unwrap();
         store.flush().unwrap();
     }
-    let mut daemon = support::spawn_cartograph(&["daemon", "--config", &config]);
+    let mut daemon = support::spawn_cartograph(&["daemon", "--config", config]);
     let socket = farm.directory.path().join("data/reads.sock");
     wait_for(Duration::from_secs(10), || socket.exists()).await;
     // Let the run get going, then stop the daemon as systemd would.
@@ -390,7 +390,7 @@ async fn the_daemon_runs_a_due_schedule_stops_on_sigterm_and_resumes_on_restart(
     assert_eq!(stopped.code(), Some(0));
     eprintln!("daemon stopped {:?} after SIGTERM", stop_sent.elapsed());
 
-    let status = cartograph(&["status", "--config", &config, "--format", "json"]).await;
+    let status = cartograph(&["status", "--config", config, "--format", "json"]).await;
     let document: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     let runs = document["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1, "one catch-up run: {runs:#?}");
@@ -402,13 +402,13 @@ async fn the_daemon_runs_a_due_schedule_stops_on_sigterm_and_resumes_on_restart(
     );
 
     // Restarted, the daemon resumes the run and finishes it.
-    let mut daemon = support::spawn_cartograph(&["daemon", "--config", &config]);
+    let mut daemon = support::spawn_cartograph(&["daemon", "--config", config]);
     let data = farm.directory.path().join("data");
     let store_root = data.clone();
     let finished = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             tokio::time::sleep(Duration::from_millis(200)).await;
-            let status = cartograph(&["status", "--config", &config, "--format", "json"]).await;
+            let status = cartograph(&["status", "--config", config, "--format", "json"]).await;
             let document: serde_json::Value = match serde_json::from_slice(&status.stdout) {
                 Ok(document) => document,
                 Err(_) => continue,
@@ -437,7 +437,7 @@ async fn the_daemon_runs_a_due_schedule_stops_on_sigterm_and_resumes_on_restart(
         .unwrap();
     assert_eq!(stopped.code(), Some(0));
     let _ = store_root;
-    let ads = ads_per_site(&config).await;
+    let ads = ads_per_site(config).await;
     for site in &farm.farm.truth().sites {
         assert_eq!(
             ads[&site.site_id], site.ads_total as u64,
@@ -463,7 +463,7 @@ async fn indicators_history_shows_ads_and_every_indicator_across_runs() {
     let config = farm.config();
     // The first crawl logs as JSON for a log stack: every stderr line an
     // object, the run's progress among them.
-    let output = support::cartograph_json_logs(&["crawl", "--config", &config]).await;
+    let output = support::cartograph_json_logs(&["crawl", "--config", config]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("sites: 2 ok, 0 failed, 0 skipped"));
     let events: Vec<serde_json::Value> = text(&output.stderr)
@@ -476,14 +476,14 @@ async fn indicators_history_shows_ads_and_every_indicator_across_runs() {
             .any(|event| event["fields"]["message"] == "run progress: finished"),
         "{events:#?}"
     );
-    let output = cartograph(&["crawl", "--config", &config]).await;
+    let output = cartograph(&["crawl", "--config", config]).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("sites: 2 ok, 0 failed, 0 skipped"));
     let site = &farm.farm.truth().sites[0];
     let output = cartograph(&[
         "indicators",
         "--config",
-        &config,
+        config,
         "--site",
         &site.site_id,
         "--history",
@@ -506,7 +506,7 @@ async fn indicators_history_shows_ads_and_every_indicator_across_runs() {
     let table = cartograph(&[
         "indicators",
         "--config",
-        &config,
+        config,
         "--site",
         &site.site_id,
         "--history",
