@@ -2,17 +2,17 @@
 //! the `[extract]` table: the analysts' lexicons and the unit's linkage key.
 //!
 //! Extract does no I/O; this is where its inputs come from disk. The
-//! linkage key file is created on first use (mode 0600, in a 0700
-//! directory) and refused when others can read it. Its bytes are never
+//! linkage key file is created on first use and refused when others can
+//! read it (`cartograph_store::secret_file`). Its bytes are never
 //! logged: [`LinkageKey`]'s `Debug` prints nothing of them and no message
 //! here quotes the file.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use cartograph_config::ExtractSettings;
 use cartograph_extract::{LexiconSet, LinkageKey};
+use cartograph_store::secret_file::{create_secret_file, read_secret_file};
 use chrono::{DateTime, Utc};
 
 use crate::CrawlError;
@@ -107,15 +107,15 @@ pub fn load_lexicons(directory: &Path) -> Result<LexiconSet, CrawlError> {
 }
 
 /// Reads the linkage key at `path`, or creates one there when there is no
-/// file. Returns the key and whether it was created.
+/// file (the store's `secret_file` keeps it private). Returns the key and
+/// whether it was created.
 pub fn load_or_create_linkage_key(path: &Path) -> Result<(LinkageKey, bool), CrawlError> {
     let problem = |reason: String| CrawlError::LinkageKey {
         path: path.to_path_buf(),
         reason,
     };
-    match fs::read_to_string(path) {
-        Ok(text) => {
-            refuse_if_shared(path).map_err(problem)?;
+    match read_secret_file(path).map_err(|error| problem(error.to_string()))? {
+        Some(text) => {
             let bytes = text
                 .trim()
                 .strip_prefix(KEY_PREFIX)
@@ -128,72 +128,13 @@ pub fn load_or_create_linkage_key(path: &Path) -> Result<(LinkageKey, bool), Cra
             let key = LinkageKey::from_slice(&bytes).map_err(|error| problem(error.to_string()))?;
             Ok((key, false))
         }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+        None => {
             let bytes: [u8; 32] = rand::random();
-            write_new_key_file(path, &format!("{KEY_PREFIX}{}\n", hex::encode(bytes)))
+            create_secret_file(path, &format!("{KEY_PREFIX}{}\n", hex::encode(bytes)))
                 .map_err(|error| problem(format!("cannot create it: {error}")))?;
             Ok((LinkageKey::new(bytes), true))
         }
-        Err(error) => Err(problem(format!("cannot read it: {error}"))),
     }
-}
-
-#[cfg(unix)]
-fn refuse_if_shared(path: &Path) -> Result<(), String> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(path)
-        .map_err(|error| format!("cannot read its permissions: {error}"))?
-        .permissions()
-        .mode();
-    if mode & 0o077 != 0 {
-        return Err(format!(
-            "others can read it (mode {:o}); run `chmod 600 {}`",
-            mode & 0o777,
-            path.display()
-        ));
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn refuse_if_shared(_path: &Path) -> Result<(), String> {
-    Ok(())
-}
-
-#[cfg(unix)]
-fn write_new_key_file(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(directory) = parent(path) {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(directory)?;
-    }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_new_key_file(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(directory) = parent(path) {
-        fs::create_dir_all(directory)?;
-    }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
-fn parent(path: &Path) -> Option<&Path> {
-    path.parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
 }
 
 #[cfg(test)]
@@ -214,7 +155,14 @@ mod tests {
         }
         let (second, created) = load_or_create_linkage_key(&path).unwrap();
         assert!(!created);
-        // Same key: the same contact gets the same pseudonym.
+        // Same key: the same number gets the same pseudonym.
+        let pseudonyms = |key: &LinkageKey| {
+            cartograph_extract::find_contacts("Tel. +43 660 1234567", &[], "AT", key).pseudonyms
+        };
+        assert!(!pseudonyms(&first).is_empty());
+        assert_eq!(pseudonyms(&first), pseudonyms(&second));
+        let (other, _) = load_or_create_linkage_key(&directory.path().join("other.key")).unwrap();
+        assert_ne!(pseudonyms(&first), pseudonyms(&other));
         let debug = format!("{first:?} {second:?}");
         let text = fs::read_to_string(&path).unwrap();
         let digits = text.trim().strip_prefix(KEY_PREFIX).unwrap();
@@ -237,7 +185,7 @@ mod tests {
     fn a_damaged_key_names_the_file_and_the_fix() {
         let directory = tempfile::tempdir().unwrap();
         let path = directory.path().join("linkage.key");
-        write_new_key_file(&path, "not a key\n").unwrap();
+        create_secret_file(&path, "not a key\n").unwrap();
         let error = load_or_create_linkage_key(&path).unwrap_err().to_string();
         assert!(error.contains("linkage.key"), "{error}");
         assert!(error.contains("restore the unit's key file"), "{error}");

@@ -4,12 +4,11 @@
 //! (the 32 key bytes, standard base64), the form `export` prints, packages
 //! embed and `verify --pubkey` takes.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
+use cartograph_store::secret_file::{create_secret_file, read_secret_file, SecretFileError};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 
 use crate::EvidenceError;
@@ -39,15 +38,19 @@ impl std::fmt::Debug for LoadedKey {
     }
 }
 
-/// Reads the key at `path`, or creates one there if there is no file.
+/// Reads the key at `path`, or creates one there if there is no file
+/// (the store's `secret_file` keeps it private).
 pub fn load_or_create_signing_key(path: &Path) -> Result<LoadedKey, EvidenceError> {
     let key_error = |reason: String| EvidenceError::SigningKey {
         path: path.to_path_buf(),
         reason,
     };
-    match fs::read_to_string(path) {
-        Ok(text) => {
-            refuse_if_shared(path)?;
+    let secret_error = |error: SecretFileError| match error {
+        SecretFileError::Io { path, source } => EvidenceError::Io { path, source },
+        shared @ SecretFileError::Shared { .. } => key_error(shared.to_string()),
+    };
+    let (seed, created) = match read_secret_file(path).map_err(secret_error)? {
+        Some(text) => {
             let seed = text
                 .trim()
                 .strip_prefix(SECRET_PREFIX)
@@ -58,31 +61,20 @@ pub fn load_or_create_signing_key(path: &Path) -> Result<LoadedKey, EvidenceErro
                         "not a cartograph signing key (expected one line starting {SECRET_PREFIX})"
                     ))
                 })?;
-            Ok(LoadedKey {
-                key: SigningKey::from_bytes(&seed),
-                path: path.to_path_buf(),
-                created: false,
-            })
+            (seed, false)
         }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+        None => {
             let seed: [u8; 32] = rand::random();
-            let key = SigningKey::from_bytes(&seed);
-            write_new_key_file(path, &format!("{SECRET_PREFIX}{}\n", BASE64.encode(seed)))
-                .map_err(|source| EvidenceError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            Ok(LoadedKey {
-                key,
-                path: path.to_path_buf(),
-                created: true,
-            })
+            create_secret_file(path, &format!("{SECRET_PREFIX}{}\n", BASE64.encode(seed)))
+                .map_err(secret_error)?;
+            (seed, true)
         }
-        Err(source) => Err(EvidenceError::Io {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
+    };
+    Ok(LoadedKey {
+        key: SigningKey::from_bytes(&seed),
+        path: path.to_path_buf(),
+        created,
+    })
 }
 
 /// `ed25519:BASE64` of a public key.
@@ -120,74 +112,10 @@ pub(crate) fn signature_holds(key: &VerifyingKey, message: &[u8], signature: &st
     key.verify(message, &Signature::from_bytes(&bytes)).is_ok()
 }
 
-#[cfg(unix)]
-fn write_new_key_file(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(directory) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(directory)?;
-    }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_new_key_file(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(directory) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
-        fs::create_dir_all(directory)?;
-    }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
-/// A secret key others can read is no longer the unit's alone: refuse it,
-/// as ssh does.
-#[cfg(unix)]
-fn refuse_if_shared(path: &Path) -> Result<(), EvidenceError> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(path)
-        .map_err(|source| EvidenceError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?
-        .permissions()
-        .mode();
-    if mode & 0o077 != 0 {
-        return Err(EvidenceError::SigningKey {
-            path: path.to_path_buf(),
-            reason: format!(
-                "readable by others (mode {:o}); run chmod 600 on it",
-                mode & 0o777
-            ),
-        });
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn refuse_if_shared(_path: &Path) -> Result<(), EvidenceError> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     #[test]

@@ -34,6 +34,7 @@ mod prune;
 mod records;
 mod robots_cache;
 mod schedule_state;
+pub mod secret_file;
 mod selection;
 #[cfg(feature = "tamper")]
 pub mod tamper;
