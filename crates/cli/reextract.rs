@@ -49,7 +49,7 @@ pub(crate) fn run(config_path: &Path, run: Option<u64>) -> anyhow::Result<u8> {
     let done = reextract(&store, &config, &setup, &runs, chrono::Utc::now())?;
     println!(
         "lexicons {} ({}), extractor {}",
-        setup.lexicons.version(),
+        setup.lexicon_version,
         setup.lexicon_source,
         cartograph_extract::EXTRACTOR_VERSION
     );

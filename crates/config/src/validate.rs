@@ -348,21 +348,40 @@ pub(crate) fn checked_interval(
     None
 }
 
+/// `written` resolved against the config file's directory when relative,
+/// so paths do not depend on the working directory of whoever runs
+/// cartograph.
+fn beside_config(config_path: &Path, written: impl Into<PathBuf>) -> PathBuf {
+    let written = written.into();
+    if written.is_relative() {
+        config_path.parent().unwrap_or(Path::new("")).join(written)
+    } else {
+        written
+    }
+}
+
+/// The path under `key`, resolved with [`beside_config`]: `Some(None)` when
+/// the key is absent, `None` when it is there but wrong (reported).
+fn path_key(
+    reader: &TableReader<'_, '_>,
+    key: &str,
+    config_path: &Path,
+    sink: &mut DiagnosticSink<'_>,
+) -> Option<Option<PathBuf>> {
+    if !reader.has(key) {
+        return Some(None);
+    }
+    let written = reader.non_empty_string(key, sink)?.value;
+    Some(Some(beside_config(config_path, written)))
+}
+
 fn store_settings(
     reader: &TableReader<'_, '_>,
     config_path: &Path,
     sink: &mut DiagnosticSink<'_>,
 ) -> Option<StoreSettings> {
-    let written = if reader.has("path") {
-        PathBuf::from(reader.non_empty_string("path", sink)?.value)
-    } else {
-        PathBuf::from(DEFAULT_STORE_PATH)
-    };
-    let path = if written.is_relative() {
-        config_path.parent().unwrap_or(Path::new("")).join(written)
-    } else {
-        written
-    };
+    let path = path_key(reader, "path", config_path, sink)?
+        .unwrap_or_else(|| beside_config(config_path, DEFAULT_STORE_PATH));
     Some(StoreSettings { path })
 }
 
@@ -371,20 +390,8 @@ fn evidence_settings(
     config_path: &Path,
     sink: &mut DiagnosticSink<'_>,
 ) -> Option<EvidenceSettings> {
-    let written = if reader.has("signing_key") {
-        reader
-            .non_empty_string("signing_key", sink)
-            .map(|located| PathBuf::from(located.value))
-    } else {
-        Some(PathBuf::from(DEFAULT_SIGNING_KEY_PATH))
-    };
-    let signing_key = written.map(|written| {
-        if written.is_relative() {
-            config_path.parent().unwrap_or(Path::new("")).join(written)
-        } else {
-            written
-        }
-    });
+    let signing_key = path_key(reader, "signing_key", config_path, sink)
+        .map(|path| path.unwrap_or_else(|| beside_config(config_path, DEFAULT_SIGNING_KEY_PATH)));
     let retention = if reader.has("retention") {
         reader
             .duration("retention", sink)
@@ -403,27 +410,9 @@ fn extract_settings(
     config_path: &Path,
     sink: &mut DiagnosticSink<'_>,
 ) -> Option<ExtractSettings> {
-    let resolve = |written: PathBuf| {
-        if written.is_relative() {
-            config_path.parent().unwrap_or(Path::new("")).join(written)
-        } else {
-            written
-        }
-    };
-    let lexicons = if reader.has("lexicons") {
-        reader
-            .non_empty_string("lexicons", sink)
-            .map(|located| Some(resolve(PathBuf::from(located.value))))
-    } else {
-        Some(None)
-    };
-    let linkage_key = if reader.has("linkage_key") {
-        reader
-            .non_empty_string("linkage_key", sink)
-            .map(|located| resolve(PathBuf::from(located.value)))
-    } else {
-        Some(resolve(PathBuf::from(DEFAULT_LINKAGE_KEY_PATH)))
-    };
+    let lexicons = path_key(reader, "lexicons", config_path, sink);
+    let linkage_key = path_key(reader, "linkage_key", config_path, sink)
+        .map(|path| path.unwrap_or_else(|| beside_config(config_path, DEFAULT_LINKAGE_KEY_PATH)));
     Some(ExtractSettings {
         lexicons: lexicons?,
         linkage_key: linkage_key?,

@@ -754,3 +754,37 @@ fn evidence_settings_resolve_against_the_config_file_and_default_sensibly() {
     assert!(diagnostics.contains("retention"), "{diagnostics}");
     assert!(diagnostics.contains("signing_key"), "{diagnostics}");
 }
+
+#[test]
+fn extract_paths_resolve_beside_the_config_and_bad_ones_are_named() {
+    let base =
+        "[crawler]\nuser_agent = \"cartograph\"\ncontact = \"https://example.org/crawler\"\n";
+    let config = parse_ok(base, "/etc/cartograph/c.toml").config;
+    assert_eq!(
+        config.extract.lexicons, None,
+        "built-in lexicons by default"
+    );
+    assert_eq!(
+        config.extract.linkage_key,
+        PathBuf::from("/etc/cartograph/keys/linkage.key")
+    );
+    let text =
+        format!("{base}\n[extract]\nlexicons = \"lexicons\"\nlinkage_key = \"/secure/link.key\"\n");
+    let config = parse_ok(&text, "/etc/cartograph/c.toml").config;
+    assert_eq!(
+        config.extract.lexicons,
+        Some(PathBuf::from("/etc/cartograph/lexicons"))
+    );
+    assert_eq!(
+        config.extract.linkage_key,
+        PathBuf::from("/secure/link.key")
+    );
+    let text = format!("{base}\n[extract]\nlexicons = \"\"\nlinkage_kee = \"k\"\n");
+    let diagnostics = match parse(&text, Path::new("c.toml"), today()) {
+        Ok(_) => panic!("an empty lexicon directory must not load"),
+        Err(error) => rendered(&diagnostics_of(&error)),
+    };
+    assert!(diagnostics.contains("c.toml:6:"), "{diagnostics}");
+    assert!(diagnostics.contains("lexicons"), "{diagnostics}");
+    assert!(diagnostics.contains("linkage_key"), "{diagnostics}");
+}

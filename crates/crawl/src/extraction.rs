@@ -23,6 +23,8 @@ const KEY_PREFIX: &str = "cartograph-linkage-key:";
 /// The lexicons and linkage key every page of a process is extracted with.
 pub struct ExtractionSetup {
     pub lexicons: LexiconSet,
+    /// `lexicons.version()`, worked out once: every row stores it.
+    pub lexicon_version: String,
     pub linkage_key: LinkageKey,
     /// Where the lexicons came from, for messages ("built in" or the
     /// directory).
@@ -35,7 +37,7 @@ impl std::fmt::Debug for ExtractionSetup {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("ExtractionSetup")
-            .field("lexicons", &self.lexicons.version())
+            .field("lexicons", &self.lexicon_version)
             .field("lexicon_source", &self.lexicon_source)
             .field("key_created", &self.key_created)
             .finish_non_exhaustive()
@@ -52,6 +54,7 @@ impl ExtractionSetup {
         };
         let (linkage_key, key_created) = load_or_create_linkage_key(&settings.linkage_key)?;
         Ok(ExtractionSetup {
+            lexicon_version: lexicons.version(),
             lexicons,
             linkage_key,
             lexicon_source,

@@ -65,7 +65,7 @@ fn reextract_run(
     run_id: RunId,
     now: DateTime<Utc>,
 ) -> Result<ReextractedRun, CrawlError> {
-    let lexicon_version = setup.lexicons.version();
+    let lexicon_version = &setup.lexicon_version;
     let mut report = ReextractedRun {
         run_id,
         ..ReextractedRun::default()
@@ -121,7 +121,7 @@ fn reextract_run(
         let pages_fetched = earlier
             .as_ref()
             .map_or(pages.len() as u64, |row| row.pages_fetched);
-        let mut row = site_row(store, site, run_id, &pages, &lexicon_version, pages_fetched)?;
+        let mut row = site_row(store, site, run_id, &pages, lexicon_version, pages_fetched)?;
         row.reextracted_at = Some(now);
         let before = earlier.map_or(0, |row| row.indicators.ads_seen);
         report

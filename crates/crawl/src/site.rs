@@ -34,6 +34,7 @@ use cartograph_store::{
     CaptureId, CaptureRecord, FrontierState, PageIndicatorsRecord, RunId, SiteRunRecord,
     SiteRunStatus, Store,
 };
+use chrono::{DateTime, Utc};
 use tracing::{debug, info, instrument};
 use url::Url;
 
@@ -78,15 +79,21 @@ pub(crate) enum SiteEnd {
     Stopped,
 }
 
+/// A stored page capture as extraction reads it.
+struct PageCapture {
+    id: CaptureId,
+    /// When it was fetched: "now" for the page's relative dates.
+    fetched_at: DateTime<Utc>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
 /// One hop's result, from a fresh fetch or from a committed capture.
 enum Hop {
-    Page {
-        capture_id: CaptureId,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    },
+    Page(PageCapture),
     NotModified {
         capture_id: CaptureId,
+        fetched_at: DateTime<Utc>,
         earlier: Option<Box<CaptureRecord>>,
     },
     Redirect {
@@ -210,7 +217,7 @@ impl SiteCrawl {
         let store = self.store.clone();
         let (run_id, site_id) = (self.run_id, self.site.id.clone());
         let site = self.site.clone();
-        let lexicon_version = self.extraction.lexicons.version();
+        let lexicon_version = self.extraction.lexicon_version.clone();
         let pages_fetched = walk.progress.record.pages_fetched;
         let (site_record, ads) = blocking(move || {
             let pages = store.page_indicators_of_site(run_id, &site_id)?;
@@ -286,23 +293,20 @@ impl SiteCrawl {
                 None => self.fetch_hop(&target, redirected_from, walk).await?,
             };
             match hop {
-                Hop::Page {
-                    capture_id,
-                    headers,
-                    body,
-                } => {
-                    return self
-                        .parse(&target, capture_id, &headers, body, parent_ads, walk)
-                        .await
-                }
+                Hop::Page(page) => return self.parse(&target, page, parent_ads, walk).await,
                 Hop::NotModified {
                     capture_id,
+                    fetched_at,
                     earlier: Some(earlier),
                 } => {
                     let (headers, body) = self.stored_body(&earlier).await?;
-                    return self
-                        .parse(&target, capture_id, &headers, body, parent_ads, walk)
-                        .await;
+                    let page = PageCapture {
+                        id: capture_id,
+                        fetched_at,
+                        headers,
+                        body,
+                    };
+                    return self.parse(&target, page, parent_ads, walk).await;
                 }
                 Hop::Redirect {
                     capture_id,
@@ -405,22 +409,19 @@ impl SiteCrawl {
             .page_done(&self.site.id, walk.progress.requests, &outcome.label());
         Ok(match outcome {
             CrawlOutcome::Fetched { .. } => match stored {
-                Some((capture_id, headers, body)) => Hop::Page {
-                    capture_id,
-                    headers,
-                    body,
-                },
+                Some(page) => Hop::Page(page),
                 None => Hop::Other,
             },
             CrawlOutcome::NotModified => match stored {
-                Some((capture_id, _, _)) => Hop::NotModified {
-                    capture_id,
+                Some(page) => Hop::NotModified {
+                    capture_id: page.id,
+                    fetched_at: page.fetched_at,
                     earlier: earlier.map(|(record, _)| Box::new(record)),
                 },
                 None => Hop::Other,
             },
             CrawlOutcome::Redirect { location, .. } => Hop::Redirect {
-                capture_id: stored.map(|(id, _, _)| id),
+                capture_id: stored.map(|page| page.id),
                 location,
             },
             CrawlOutcome::RobotsUnavailable(reason)
@@ -471,11 +472,12 @@ impl SiteCrawl {
         Ok(match committed.outcome.as_str() {
             "fetched" | "fetched-truncated" => {
                 let (headers, body) = self.stored_body(&committed).await?;
-                Hop::Page {
-                    capture_id: committed.id,
+                Hop::Page(PageCapture {
+                    id: committed.id,
+                    fetched_at: committed.fetched_at,
                     headers,
                     body,
-                }
+                })
             }
             "not-modified" => {
                 let earlier = match committed.revisit_of {
@@ -487,6 +489,7 @@ impl SiteCrawl {
                 };
                 Hop::NotModified {
                     capture_id: committed.id,
+                    fetched_at: committed.fetched_at,
                     earlier: earlier.map(Box::new),
                 }
             }
@@ -575,7 +578,7 @@ impl SiteCrawl {
         report: FetchReport,
         links: CaptureLinks,
         walk: &mut Walk,
-    ) -> Result<Option<(CaptureId, Vec<(String, String)>, Vec<u8>)>, CrawlError> {
+    ) -> Result<Option<PageCapture>, CrawlError> {
         let mut page = None;
         for capture in report.captures {
             let is_page = capture.kind == CaptureKind::Page;
@@ -608,7 +611,12 @@ impl SiteCrawl {
             .await?;
             walk.progress.record.captures += 1;
             if is_page {
-                page = Some((stored.id, headers, body));
+                page = Some(PageCapture {
+                    id: stored.id,
+                    fetched_at: stored.fetched_at,
+                    headers,
+                    body,
+                });
             }
         }
         Ok(page)
@@ -619,20 +627,19 @@ impl SiteCrawl {
     async fn parse(
         &self,
         target: &AllowedUrl,
-        capture_id: CaptureId,
-        headers: &[(String, String)],
-        body: Vec<u8>,
+        page: PageCapture,
         parent_ads: &Option<BTreeSet<AdKey>>,
         walk: &mut Walk,
     ) -> Result<(), CrawlError> {
         walk.progress.record.pages_fetched += 1;
         let site = self.site.clone();
         let page_url = target.url().clone();
-        let headers = headers.to_vec();
-        let store = self.store.clone();
-        let captured_at = blocking(move || store.capture(capture_id))
-            .await?
-            .map_or_else(|| self.clock.utc_now(), |capture| capture.fetched_at);
+        let PageCapture {
+            id: capture_id,
+            fetched_at: captured_at,
+            headers,
+            body,
+        } = page;
         let setup = self.extraction.clone();
         let extraction: PageExtraction = tokio::task::spawn_blocking(move || {
             extract_page(
@@ -673,7 +680,7 @@ impl SiteCrawl {
             capture_id,
             url: target.url().to_string(),
             extractor_version: EXTRACTOR_VERSION.to_owned(),
-            lexicon_version: self.extraction.lexicons.version(),
+            lexicon_version: self.extraction.lexicon_version.clone(),
             captured_at: Some(captured_at),
             indicators: extraction.indicators,
         };
