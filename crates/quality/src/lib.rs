@@ -286,27 +286,23 @@ pub fn evaluate(farm: &Farm, sites: &[ExtractedSite]) -> QualityReport {
     let truth = farm.truth();
     let mut report = QualityReport::default();
     let mut runs = Vec::new();
-    let empty = |site_id: &str| ExtractedSite {
-        site_id: site_id.to_owned(),
-        pages: Vec::new(),
-        indicators: SiteIndicators::default(),
-    };
+    let nothing_found = SiteIndicators::default();
     for (site, site_truth) in farm.sites().iter().zip(&truth.sites) {
         report.languages.insert(site_truth.language.clone());
         report
             .encodings
             .insert(format!("{:?}", site_truth.encoding).to_lowercase());
         let template = format!("{:?}", site.template);
-        let extracted = sites
-            .iter()
-            .find(|extracted| extracted.site_id == site.id)
-            .cloned()
-            .unwrap_or_else(|| empty(&site.id));
-        if extracted.pages.is_empty() && site_truth.pages.is_empty() {
+        let extracted = sites.iter().find(|extracted| extracted.site_id == site.id);
+        let (pages, indicators) = match extracted {
+            Some(extracted) => (extracted.pages.as_slice(), &extracted.indicators),
+            None => (&[][..], &nothing_found),
+        };
+        if pages.is_empty() && site_truth.pages.is_empty() {
             report.closed_sites.push(site.id.clone());
             continue;
         }
-        let (tally, run) = evaluate_site(site, site_truth, &extracted, &mut report);
+        let (tally, run) = evaluate_site(site, site_truth, pages, indicators, &mut report);
         report.templates.entry(template).or_default().add(&tally);
         report.overall.add(&tally);
         runs.push(run);
@@ -318,7 +314,8 @@ pub fn evaluate(farm: &Farm, sites: &[ExtractedSite]) -> QualityReport {
 fn evaluate_site(
     site: &cartograph_farm::FarmSite,
     truth: &SiteTruth,
-    extracted: &ExtractedSite,
+    extracted_pages: &[ExtractedPage],
+    indicators: &SiteIndicators,
     report: &mut QualityReport,
 ) -> (Tally, SiteRun) {
     let mut tally = Tally {
@@ -339,7 +336,7 @@ fn evaluate_site(
     // Ads whose full card was on an extracted page (not only a promoted
     // copy, which may show no more than the title): the cards compared.
     let mut listed_keys: HashSet<AdKey> = HashSet::new();
-    for extracted_page in &extracted.pages {
+    for extracted_page in extracted_pages {
         tally.pages += 1;
         tally.bytes += extracted_page.bytes;
         pages.push(&extracted_page.indicators);
@@ -367,7 +364,6 @@ fn evaluate_site(
             truth_by_key.insert(ad_key, ad);
         }
     }
-    let indicators = &extracted.indicators;
 
     // Ad count and keys.
     let distinct_by_key = ads_by_key(pages.iter().copied());
