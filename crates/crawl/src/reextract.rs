@@ -3,7 +3,8 @@
 //!
 //! Every page row of a run names its capture; the capture's stored body
 //! (or, for a `304 Not Modified`, the body of the capture it revisits) is
-//! decoded as the crawl decoded it and extracted again with the lexicons
+//! read back with `Store::page_body`, decoded as the crawl decoded it, and
+//! extracted again with the lexicons
 //! and linkage key loaded now. The page rows are overwritten in place, then
 //! each site's row is derived again from them (`crate::derive`) with its
 //! `reextracted_at` set; the crawl's own counts (pages fetched) are kept.
@@ -14,8 +15,7 @@ use std::collections::BTreeMap;
 
 use cartograph_config::Config;
 use cartograph_extract::extract_page;
-use cartograph_fetch::decode_body;
-use cartograph_store::{CaptureRecord, PageIndicatorsRecord, RunId, Store, StoreError};
+use cartograph_store::{PageIndicatorsRecord, RunId, Store, StoreError};
 use chrono::{DateTime, Utc};
 use url::Url;
 
@@ -79,12 +79,18 @@ fn reextract_run(
             ));
             continue;
         };
-        let Some((capture, headers, body)) = stored_page(
-            store,
-            page.capture_id,
-            config.network.max_decompressed_bytes,
-        )?
-        else {
+        let stored = match store.capture(page.capture_id)? {
+            Some(capture) => {
+                match store.page_body(&capture, config.network.max_decompressed_bytes) {
+                    Ok(body) => body.map(|body| (capture, body)),
+                    // A pruned or missing blob: the row stays as the crawl made it.
+                    Err(StoreError::Io { .. }) => None,
+                    Err(error) => return Err(error.into()),
+                }
+            }
+            None => None,
+        };
+        let Some((capture, body)) = stored else {
             report.skipped.push(format!(
                 "capture {} of {}: its body is no longer stored (pruned?); its page row is kept",
                 page.capture_id, page.site_id
@@ -101,7 +107,13 @@ fn reextract_run(
             continue;
         };
         let captured_at = page.captured_at.unwrap_or(capture.fetched_at);
-        let extraction = extract_page(site, &url, &headers, &body, &setup.context(captured_at));
+        let extraction = extract_page(
+            site,
+            &url,
+            &body.headers,
+            &body.bytes,
+            &setup.context(captured_at),
+        );
         page.indicators = extraction.indicators;
         page.extractor_version = cartograph_extract::EXTRACTOR_VERSION.to_owned();
         page.lexicon_version = lexicon_version.clone();
@@ -131,45 +143,4 @@ fn reextract_run(
     }
     store.flush()?;
     Ok(report)
-}
-
-/// A page capture with the headers and decoded body extraction reads.
-type StoredPage = (CaptureRecord, Vec<(String, String)>, Vec<u8>);
-
-/// The capture `capture_id` with the headers and decoded body extraction
-/// reads: its own, or for a 304 the body of the capture it revisits.
-/// `None` when no body is stored any more.
-fn stored_page(
-    store: &Store,
-    capture_id: u64,
-    max_decompressed_bytes: u64,
-) -> Result<Option<StoredPage>, StoreError> {
-    let Some(capture) = store.capture(capture_id)? else {
-        return Ok(None);
-    };
-    let body_capture = match capture.revisit_of {
-        Some(earlier) => match store.capture(earlier)? {
-            Some(earlier) => earlier,
-            None => return Ok(None),
-        },
-        None => capture.clone(),
-    };
-    let Some(response) = body_capture.response.as_ref() else {
-        return Ok(None);
-    };
-    let Some(body_ref) = response.body.as_ref() else {
-        return Ok(None);
-    };
-    let raw = match store.read_body(body_ref) {
-        Ok(raw) => raw,
-        // A pruned or missing blob: the page row stays as the crawl made it.
-        Err(StoreError::Io { .. }) => return Ok(None),
-        Err(error) => return Err(error),
-    };
-    let headers = response.headers.clone();
-    let body = match decode_body(&headers, &raw, max_decompressed_bytes) {
-        Some(decoded) => decoded.bytes,
-        None => raw,
-    };
-    Ok(Some((capture, headers, body)))
 }

@@ -27,8 +27,8 @@ use std::sync::Arc;
 use cartograph_config::{PolitenessSettings, SiteSpec};
 use cartograph_extract::{extract_page, AdKey, PageExtraction, EXTRACTOR_VERSION};
 use cartograph_fetch::{
-    decode_body, host_key, AllowedUrl, CaptureKind, Clock, CrawlOutcome, FetchOptions, FetchReport,
-    Fetcher, ScopeGuard, UrgentHold, Validators,
+    host_key, AllowedUrl, CaptureKind, Clock, CrawlOutcome, FetchOptions, FetchReport, Fetcher,
+    ScopeGuard, UrgentHold, Validators,
 };
 use cartograph_store::{
     CaptureId, CaptureRecord, FrontierState, PageIndicatorsRecord, RunId, SiteRunRecord,
@@ -515,28 +515,16 @@ impl SiteCrawl {
     }
 
     /// The headers and body of a stored capture as extraction reads them
-    /// (content-encoding undone, capped).
+    /// (`Store::page_body`: content-encoding undone, capped).
     async fn stored_body(
         &self,
         capture: &CaptureRecord,
     ) -> Result<(Vec<(String, String)>, Vec<u8>), CrawlError> {
-        let headers = capture
-            .response
-            .as_ref()
-            .map(|response| response.headers.clone())
-            .unwrap_or_default();
-        let body = match capture.response.as_ref().and_then(|r| r.body.clone()) {
-            Some(body) => {
-                let store = self.store.clone();
-                blocking(move || store.read_body(&body)).await?
-            }
-            None => Vec::new(),
-        };
-        let body = match decode_body(&headers, &body, self.max_decompressed_bytes) {
-            Some(decoded) => decoded.bytes,
-            None => body,
-        };
-        Ok((headers, body))
+        let store = self.store.clone();
+        let capture = capture.clone();
+        let cap = self.max_decompressed_bytes;
+        let page = blocking(move || store.page_body(&capture, cap)).await?;
+        Ok(page.map_or_else(Default::default, |page| (page.headers, page.bytes)))
     }
 
     /// The last capture of `url` whose body could stand for a 304, with the

@@ -11,6 +11,7 @@
 mod analytics;
 mod category;
 mod contacts;
+mod content_coding;
 mod counter;
 mod dates;
 mod decode;
@@ -29,6 +30,7 @@ pub use contacts::{
     find_contacts, warm_up, ContactKind, ContactPseudonym, ContactSignals, LinkageKey,
     LinkageKeyLengthError,
 };
+pub use content_coding::{decode_body, DecodedBody};
 pub use counter::{find_ad_counter, find_ad_counters, AdCounter, CounterScope};
 pub use dates::{find_posted, parse_posted, PostedPrecision, PostedTime, DATE_LANGUAGES};
 pub use fold::{fold, is_word_character};

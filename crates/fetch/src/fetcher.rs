@@ -28,7 +28,7 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-use crate::decode::decode_body;
+use crate::decode_body;
 use crate::host_journal::{HostJournal, HostPacing, NoHostJournal, PacingLookup};
 use crate::http::ReqwestTransport;
 use crate::pacing::{adaptive_interval, backoff, retry_after, Jitter};

@@ -14,12 +14,11 @@
 //! Code map: `fetcher.rs` the scheduler and retry loop; `transport.rs` the
 //! seam to the network and `http.rs` its reqwest side; `robots.rs` the
 //! policy; `robots_cache.rs` and `host_journal.rs` the persistence traits; `pacing.rs` the maths;
-//! `decode.rs` capped content decoding; `scope.rs` the scope guard;
+//! `scope.rs` the scope guard;
 //! `address.rs` the address classes.
 
 mod address;
 mod clock;
-mod decode;
 mod fetcher;
 mod host_journal;
 mod http;
@@ -37,8 +36,10 @@ use cartograph_config::Config;
 use chrono::{DateTime, Utc};
 
 pub use address::{classify, AddressClass};
+/// Content-coding is undone by extract's pure `decode_body`; re-exported
+/// because the fetcher decodes every body it hands to extraction.
+pub use cartograph_extract::{decode_body, DecodedBody};
 pub use clock::{Clock, SystemClock};
-pub use decode::{decode_body, DecodedBody};
 pub use fetcher::{FetchOptions, Fetcher, RobotsLookup, RobotsSource, UrgentHold};
 pub use host_journal::{HostJournal, HostPacing, NoHostJournal, PacingLookup};
 pub use http::ReqwestTransport;

@@ -17,7 +17,6 @@
 //! output.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Read as _;
 
 use chrono::{DateTime, Utc};
 use scraper::{Html, Selector};
@@ -283,84 +282,32 @@ fn push_unique(items: &mut Vec<u64>, item: u64) {
     }
 }
 
-/// The capture's body as text: content-coding undone (capped), charset
-/// decoded. `None`, with a note, when there is nothing to read.
+/// The capture's body as text: read back as the crawler read it
+/// (`Store::page_body`: a 304's revisited body, content-coding undone,
+/// capped), charset decoded. `None`, with a note, when there is nothing to
+/// read.
 fn page_text(
     store: &Store,
     capture: &CaptureRecord,
     max_decoded_bytes: u64,
     unreadable: &mut Vec<String>,
 ) -> Result<Option<String>, ReportError> {
-    // A 304 capture has no body of its own: the crawler parsed the body of
-    // the capture it revisits, and so does the report.
-    let revisited = match (&capture.response, capture.revisit_of) {
-        (Some(response), Some(original)) if response.body.is_none() => store.capture(original)?,
-        _ => None,
-    };
-    let Some(response) = revisited
-        .as_ref()
-        .and_then(|original| original.response.as_ref())
-        .or(capture.response.as_ref())
-    else {
-        return Ok(None);
-    };
-    let Some(body_ref) = &response.body else {
+    let Some(body) = store.page_body(capture, max_decoded_bytes)? else {
         unreadable.push(format!("capture {} has no body", capture.id));
         return Ok(None);
     };
-    let body = store.read_body(body_ref)?;
-    let coding = response
-        .headers
-        .iter()
-        .filter(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
-        .map(|(_, value)| value.trim().to_ascii_lowercase())
-        .find(|value| !value.is_empty() && value != "identity");
-    let bytes = match coding.as_deref() {
-        None => body,
-        Some(coding) => match undo_content_coding(coding, &body, max_decoded_bytes) {
-            Some(bytes) => bytes,
-            None => {
-                unreadable.push(format!(
-                    "capture {}: content-encoding {coding:?} cannot be undone",
-                    capture.id
-                ));
-                return Ok(None);
-            }
-        },
-    };
+    if let (true, Some(error)) = (body.bytes.is_empty(), &body.decode_error) {
+        unreadable.push(format!("capture {}: {error}", capture.id));
+        return Ok(None);
+    }
     let top_level_domain = Url::parse(&capture.url).ok().and_then(|url| {
         url.domain()
             .and_then(|domain| domain.rsplit('.').next())
             .map(str::to_owned)
     });
     Ok(Some(
-        decode_html_with_tld_hint(&response.headers, &bytes, top_level_domain.as_deref()).text,
+        decode_html_with_tld_hint(&body.headers, &body.bytes, top_level_domain.as_deref()).text,
     ))
-}
-
-/// `body` with `coding` undone, at most `cap` bytes (a bomb is cut, as the
-/// crawler cut it for extraction). `None` for an unknown coding.
-fn undo_content_coding(coding: &str, body: &[u8], cap: u64) -> Option<Vec<u8>> {
-    let reader: Box<dyn std::io::Read + '_> = match coding {
-        "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(body)),
-        "deflate" => {
-            // zlib-wrapped per RFC 9110, but raw deflate is common too.
-            let zlib_wrapped = body.len() >= 2
-                && body[0] & 0x0f == 8
-                && (u16::from(body[0]) << 8 | u16::from(body[1])) % 31 == 0;
-            if zlib_wrapped {
-                Box::new(flate2::read::ZlibDecoder::new(body))
-            } else {
-                Box::new(flate2::read::DeflateDecoder::new(body))
-            }
-        }
-        "br" => Box::new(brotli_decompressor::Decompressor::new(body, 16 * 1024)),
-        _ => return None,
-    };
-    let mut decoded = Vec::new();
-    // A read error part-way keeps what was decoded, as extraction did.
-    let _ = reader.take(cap).read_to_end(&mut decoded);
-    Some(decoded)
 }
 
 fn selector(source: &'static str) -> Selector {
@@ -519,22 +466,5 @@ mod tests {
         assert!(!links_post_ad_page(&page));
         let by_text = document("<a href=\"/x\">Publier une annonce</a>");
         assert!(links_post_ad_page(&by_text));
-    }
-
-    #[test]
-    fn content_codings_are_undone_within_the_cap() {
-        use std::io::Write as _;
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(&[b'a'; 10_000]).expect("gzip in memory");
-        let gzipped = encoder.finish().expect("gzip in memory");
-        assert_eq!(
-            undo_content_coding("gzip", &gzipped, 1 << 20).map(|bytes| bytes.len()),
-            Some(10_000)
-        );
-        assert_eq!(
-            undo_content_coding("gzip", &gzipped, 100).map(|bytes| bytes.len()),
-            Some(100)
-        );
-        assert_eq!(undo_content_coding("compress", &gzipped, 100), None);
     }
 }

@@ -45,6 +45,7 @@ use std::path::{Path, PathBuf};
 pub use blobs::sha256_hex;
 pub use custody::{CustodyEntry, CustodyEvent, CustodySeq};
 pub use prune::PruneReport;
+pub use records::PageBody;
 pub use records::{
     BodyRef, CaptureId, CaptureKind, CaptureRecord, NewCapture, NewResponse, PageIndicatorsRecord,
     PolitenessRecord, RequestRecord, ResponseRecord, RunId, RunRecord, RunState, RunTrigger,
@@ -546,6 +547,46 @@ impl Store {
     /// The body bytes of `body`, as received.
     pub fn read_body(&self, body: &BodyRef) -> Result<Vec<u8>, StoreError> {
         self.blobs.get(&body.sha256)
+    }
+
+    /// A page capture's headers and body as extraction reads them: the
+    /// capture's own body, or for a `304 Not Modified` (no body) the body of
+    /// the capture it revisits, with its content-coding undone up to
+    /// `max_decoded_bytes` (a bomb is cut, as the crawler cut it). `None`
+    /// when neither has a body. The crawl (a resumed run), `reextract` and
+    /// the report all read stored pages through this.
+    pub fn page_body(
+        &self,
+        capture: &CaptureRecord,
+        max_decoded_bytes: u64,
+    ) -> Result<Option<PageBody>, StoreError> {
+        let revisited = match (&capture.response, capture.revisit_of) {
+            (Some(response), Some(original)) if response.body.is_none() => {
+                self.capture(original)?
+            }
+            _ => None,
+        };
+        let Some(response) = revisited
+            .as_ref()
+            .and_then(|original| original.response.as_ref())
+            .or(capture.response.as_ref())
+        else {
+            return Ok(None);
+        };
+        let Some(body_ref) = &response.body else {
+            return Ok(None);
+        };
+        let raw = self.read_body(body_ref)?;
+        let (bytes, decode_error) =
+            match cartograph_extract::decode_body(&response.headers, &raw, max_decoded_bytes) {
+                Some(decoded) => (decoded.bytes, decoded.error),
+                None => (raw, None),
+            };
+        Ok(Some(PageBody {
+            headers: response.headers.clone(),
+            bytes,
+            decode_error,
+        }))
     }
 
     /// Where the blob of `digest` lives (for verification and export).

@@ -263,6 +263,18 @@ pub struct PageIndicatorsRecord {
     pub indicators: PageIndicators,
 }
 
+/// A stored page's headers and body as extraction reads them
+/// (`Store::page_body`); never stored itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageBody {
+    pub headers: Vec<(String, String)>,
+    /// The body with its content-coding undone (capped).
+    pub bytes: Vec<u8>,
+    /// Why undoing the content-coding failed, if it did (the bytes decoded
+    /// up to there are kept; none for an unknown coding).
+    pub decode_error: Option<String>,
+}
+
 /// The indicators of one site in one run, tied to its captures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteIndicatorsRecord {

@@ -48,6 +48,55 @@ fn capture(run_id: RunId, body: &[u8]) -> NewCapture {
 }
 
 #[test]
+fn page_body_undoes_the_coding_and_follows_a_revisit() {
+    use std::io::Write as _;
+    let directory = tempfile::tempdir().unwrap();
+    let store = Store::open(directory.path()).unwrap();
+    let page = b"<html><body>listing</body></html>".repeat(100);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(&page).unwrap();
+    let mut gzipped = capture(1, &encoder.finish().unwrap());
+    if let Some(response) = gzipped.response.as_mut() {
+        response
+            .headers
+            .push(("Content-Encoding".to_owned(), "gzip".to_owned()));
+    }
+    let original = store.put_capture(gzipped).unwrap();
+    let body = store.page_body(&original, 1 << 20).unwrap().unwrap();
+    assert_eq!(body.bytes, page);
+    assert_eq!(body.decode_error, None);
+    assert!(body
+        .headers
+        .iter()
+        .any(|(name, value)| name == "Content-Encoding" && value == "gzip"));
+    // Capped as the crawler caps it.
+    let capped = store.page_body(&original, 100).unwrap().unwrap();
+    assert_eq!(capped.bytes.len(), 100);
+
+    let mut not_modified = capture(2, b"");
+    not_modified.outcome = "not-modified".to_owned();
+    not_modified.revisit_of = Some(original.id);
+    if let Some(response) = not_modified.response.as_mut() {
+        response.status = 304;
+    }
+    let revisit = store.put_capture(not_modified).unwrap();
+    assert!(revisit.response.as_ref().unwrap().body.is_none());
+    let body = store.page_body(&revisit, 1 << 20).unwrap().unwrap();
+    assert_eq!(body.bytes, page, "a 304 reads the body it revisits");
+
+    let mut unknown = capture(3, b"compressed somehow");
+    if let Some(response) = unknown.response.as_mut() {
+        response
+            .headers
+            .push(("Content-Encoding".to_owned(), "compress".to_owned()));
+    }
+    let unknown = store.put_capture(unknown).unwrap();
+    let body = store.page_body(&unknown, 1 << 20).unwrap().unwrap();
+    assert!(body.bytes.is_empty());
+    assert!(body.decode_error.unwrap().contains("unsupported"));
+}
+
+#[test]
 fn capture_round_trips_and_bodies_are_stored_once() {
     let directory = tempfile::tempdir().unwrap();
     let store = Store::open(directory.path()).unwrap();

@@ -1,4 +1,7 @@
-//! Undoing a response's `Content-Encoding` for extraction, capped.
+//! Undoing a response's `Content-Encoding` for extraction, capped: the step
+//! before the charset (`decode.rs`). Pure, so the fetcher (bodies as they
+//! arrive), the store (bodies read back for `reextract`, resumed runs and
+//! reports) and the report all undo codings the same way.
 //!
 //! The capture keeps the body exactly as received (encoding not undone), so
 //! evidence stays what the server sent; extraction needs the decoded bytes.
