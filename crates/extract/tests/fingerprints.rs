@@ -223,27 +223,6 @@ fn another_day(date: &str) -> String {
     )
 }
 
-/// Which ad text an ad carries: its original's when it is a repost.
-fn content_of(ad: &AdTruth) -> String {
-    let source = ad
-        .connections
-        .copied_from
-        .as_ref()
-        .map_or(String::new(), |source| source.site_id.clone());
-    let id = ad
-        .connections
-        .repost_of
-        .clone()
-        .or_else(|| {
-            ad.connections
-                .copied_from
-                .as_ref()
-                .map(|source| source.ad_id.clone())
-        })
-        .unwrap_or_else(|| ad.ad_id.clone());
-    format!("{source}/{id}")
-}
-
 #[test]
 fn reposts_stay_within_the_threshold_and_distinct_ads_outside() {
     let farm = farm();
@@ -258,7 +237,7 @@ fn reposts_stay_within_the_threshold_and_distinct_ads_outside() {
             for (second_card, second_ad) in &compared[first_index + 1..] {
                 let close =
                     is_probable_repost(first_card.text_fingerprint, second_card.text_fingerprint);
-                if content_of(first_ad) == content_of(second_ad) {
+                if first_ad.content_id() == second_ad.content_id() {
                     reposts += 1;
                     reposts_within += usize::from(close);
                 } else {

@@ -169,6 +169,30 @@ pub struct AdTruth {
     pub last_day: Option<i64>,
 }
 
+impl AdTruth {
+    /// Which ad text the ad carries, as `source-site/ad-id`: its original's
+    /// when it is a repost or a copy from another site, its own otherwise.
+    /// Two ads with the same content id are the same ad to a reader.
+    pub fn content_id(&self) -> String {
+        let source = self
+            .connections
+            .copied_from
+            .as_ref()
+            .map_or("", |source| source.site_id.as_str());
+        let id = self
+            .connections
+            .repost_of
+            .as_deref()
+            .or(self
+                .connections
+                .copied_from
+                .as_ref()
+                .map(|source| source.ad_id.as_str()))
+            .unwrap_or(&self.ad_id);
+        format!("{source}/{id}")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceTruth {
     pub amount: u64,

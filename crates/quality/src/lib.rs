@@ -592,26 +592,6 @@ fn reposts(
             .iter()
             .position(|truth| truth.is_some_and(|truth| std::ptr::eq(truth, wanted)))
     };
-    // The content each ad carries: its original's id when it is a repost.
-    let content_of = |ad: &AdTruth| -> String {
-        let origin = ad
-            .connections
-            .copied_from
-            .as_ref()
-            .map_or(String::new(), |source| source.site_id.clone());
-        let id = ad
-            .connections
-            .repost_of
-            .clone()
-            .or_else(|| {
-                ad.connections
-                    .copied_from
-                    .as_ref()
-                    .map(|source| source.ad_id.clone())
-            })
-            .unwrap_or_else(|| ad.ad_id.clone());
-        format!("{origin}/{id}")
-    };
     for (index, truth) in truths.iter().enumerate() {
         let Some(truth) = truth else { continue };
         if let Some(partner) = repost_partner(truth, &seen) {
@@ -652,7 +632,7 @@ fn reposts(
             contents_per_group
                 .entry(groups[index])
                 .or_default()
-                .insert(content_of(truth));
+                .insert(truth.content_id());
         }
     }
     for (group, contents) in &contents_per_group {
