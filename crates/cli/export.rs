@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check_config::load;
 use crate::exit;
-use crate::reads::{open_or_ask, run_read, ReadOutput, ReadRequest, StoreAccess};
+use crate::reads::{read, ReadOutput, ReadRequest};
 
 /// The selection flags as typed.
 pub(crate) struct SelectionArgs {
@@ -84,11 +84,7 @@ pub(crate) fn run(
     };
     crate::verify::require_store(&config.store.path)?;
     let request = ReadRequest::new("export", &args);
-    let output = match open_or_ask(&config, &request)? {
-        StoreAccess::Open(store) => run_read(&store, &config, None, &request),
-        StoreAccess::Served(output) => output,
-    };
-    Ok(output.print())
+    Ok(read(&config, &request)?.print())
 }
 
 /// `export` against an open store (in this process or in the writer).

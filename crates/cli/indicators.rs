@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::args::Format;
 use crate::check_config::load;
 use crate::exit;
-use crate::reads::{open_or_ask, run_read, ReadOutput, ReadRequest, StoreAccess};
+use crate::reads::{read, ReadOutput, ReadRequest};
 
 /// One site's row of `indicators --format json`. The skeleton's keys come
 /// first and stay; issue 6's headline keys follow; `indicators` holds every
@@ -146,11 +146,7 @@ pub(crate) fn run(
             runs,
         },
     );
-    let output = match open_or_ask(&config, &request)? {
-        StoreAccess::Open(store) => run_read(&store, &config, None, &request),
-        StoreAccess::Served(output) => output,
-    };
-    Ok(output.print())
+    Ok(read(&config, &request)?.print())
 }
 
 /// `indicators` against an open store.

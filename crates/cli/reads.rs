@@ -126,17 +126,12 @@ pub(crate) fn run_read(
     result.unwrap_or_else(|error| ReadOutput::failure(format!("{error:#}")))
 }
 
-/// The store, or — when a live writer holds it — that writer's answer.
-pub(crate) enum StoreAccess {
-    Open(Store),
-    Served(ReadOutput),
-}
-
-/// Opens the store of `config`, or asks its writer to run `request`.
-pub(crate) fn open_or_ask(config: &Config, request: &ReadRequest) -> anyhow::Result<StoreAccess> {
+/// Runs `request` against the store of `config`: here when the store is
+/// free, else by asking the live writer that holds it.
+pub(crate) fn read(config: &Config, request: &ReadRequest) -> anyhow::Result<ReadOutput> {
     let root = &config.store.path;
     match Store::open(root) {
-        Ok(store) => Ok(StoreAccess::Open(store)),
+        Ok(store) => Ok(run_read(&store, config, None, request)),
         Err(StoreError::Locked { holder, .. }) => {
             let holder_words = holder
                 .map(|holder| holder.to_string())
@@ -150,7 +145,7 @@ pub(crate) fn open_or_ask(config: &Config, request: &ReadRequest) -> anyhow::Res
                     socket_path(root).display()
                 )
             })?;
-            Ok(StoreAccess::Served(output))
+            Ok(output)
         }
         Err(error) => {
             Err(error).with_context(|| format!("failed to open the store at {}", root.display()))

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::args::{ReportArgs, ReportCommand};
 use crate::check_config::load;
 use crate::exit;
-use crate::reads::{open_or_ask, run_read, ReadOutput, ReadRequest, StoreAccess};
+use crate::reads::{read, ReadOutput, ReadRequest};
 
 /// clap's check of `report mapping --out`.
 pub(crate) fn sheet_path(text: &str) -> Result<PathBuf, String> {
@@ -98,11 +98,7 @@ pub(crate) fn run(command: ReportCommand) -> anyhow::Result<u8> {
     };
     crate::verify::require_store(&config.store.path)?;
     let request = ReadRequest::new("report", &args);
-    let output = match open_or_ask(&config, &request)? {
-        StoreAccess::Open(store) => run_read(&store, &config, None, &request),
-        StoreAccess::Served(output) => output,
-    };
-    Ok(output.print())
+    Ok(read(&config, &request)?.print())
 }
 
 /// Builds and writes one report against an open store (in this process or

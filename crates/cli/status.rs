@@ -18,7 +18,7 @@ use crate::args::Format;
 use crate::check_config::load;
 use crate::crawl::state_word;
 use crate::exit;
-use crate::reads::{open_or_ask, run_read, LiveState, ReadOutput, ReadRequest, StoreAccess};
+use crate::reads::{read, LiveState, ReadOutput, ReadRequest};
 
 /// The arguments of `status`, as sent to a writer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,11 +38,7 @@ pub(crate) fn run(config_path: &Path, format: Format, runs: usize) -> anyhow::Re
             runs,
         },
     );
-    let output = match open_or_ask(&config, &request)? {
-        StoreAccess::Open(store) => run_read(&store, &config, None, &request),
-        StoreAccess::Served(output) => output,
-    };
-    Ok(output.print())
+    Ok(read(&config, &request)?.print())
 }
 
 /// One run as `status` shows it.

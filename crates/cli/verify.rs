@@ -11,7 +11,7 @@ use cartograph_store::{Store, Verdict};
 
 use crate::check_config::load;
 use crate::exit;
-use crate::reads::{open_or_ask, run_read, ReadOutput, ReadRequest, StoreAccess};
+use crate::reads::{read, ReadOutput, ReadRequest};
 
 pub(crate) fn run(
     package: Option<&Path>,
@@ -30,11 +30,7 @@ pub(crate) fn run(
     require_store(&config.store.path)?;
     // While a crawl holds the store, its writer re-hashes for us.
     let request = ReadRequest::new("verify-store", ());
-    let output = match open_or_ask(&config, &request)? {
-        StoreAccess::Open(store) => run_read(&store, &config, None, &request),
-        StoreAccess::Served(output) => output,
-    };
-    Ok(output.print())
+    Ok(read(&config, &request)?.print())
 }
 
 /// `verify --store` against an open store (in this process or the writer).
