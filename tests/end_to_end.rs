@@ -10,7 +10,7 @@ use cartograph_farm::FarmSpec;
 
 mod support;
 
-use support::{assert_polite, cartograph, text};
+use support::{assert_exit, assert_polite, cartograph, text};
 
 const INTERVAL: Duration = Duration::from_millis(100);
 
@@ -32,13 +32,7 @@ async fn crawl_counts_every_sites_ads_exactly_and_politely() {
     .await;
     let config = under_test.config_path.to_str().unwrap();
     let crawl = cartograph(&["crawl", "--config", config]).await;
-    assert_eq!(
-        crawl.status.code(),
-        Some(0),
-        "{}\n{}",
-        text(&crawl.stdout),
-        text(&crawl.stderr)
-    );
+    assert_exit(&crawl, 0);
 
     let rows =
         indicators_json(&cartograph(&["indicators", "--config", config, "--format", "json"]).await);

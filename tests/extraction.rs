@@ -15,19 +15,9 @@ use std::time::Duration;
 use cartograph_farm::FarmSpec;
 use serde_json::Value;
 
-use support::{assert_polite, cartograph, start_farm, text, FarmUnderTest};
+use support::{assert_exit, assert_polite, cartograph, start_farm, text, FarmUnderTest};
 
 const INTERVAL: Duration = Duration::from_millis(20);
-
-fn assert_ok(output: &std::process::Output) {
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-}
 
 /// Copies the shipped lexicons next to the config and names them, and the
 /// linkage key, in an `[extract]` table.
@@ -47,7 +37,7 @@ fn use_lexicon_copy(under_test: &FarmUnderTest) -> std::path::PathBuf {
 
 async fn indicator_rows(config: &str) -> Vec<Value> {
     let output = cartograph(&["indicators", "--config", config, "--format", "json"]).await;
-    assert_ok(&output);
+    assert_exit(&output, 0);
     serde_json::from_slice(&output.stdout).expect("indicators print JSON")
 }
 
@@ -82,7 +72,7 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
     let lexicons = use_lexicon_copy(&under_test);
     let config = under_test.config();
     let crawl = cartograph(&["crawl", "--config", config]).await;
-    assert_ok(&crawl);
+    assert_exit(&crawl, 0);
     assert_polite(&under_test.farm, INTERVAL);
 
     // The key file: created on first use, private, never printed.
@@ -171,7 +161,7 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
     drop_category(&lexicons, &category);
     let requests_before = under_test.farm.audit().len();
     let reextract = cartograph(&["reextract", "--config", config]).await;
-    assert_ok(&reextract);
+    assert_exit(&reextract, 0);
     assert!(
         text(&reextract.stdout).contains("extracted again from their captures"),
         "{}",
@@ -198,7 +188,7 @@ async fn lexicons_and_key_from_the_config_new_keys_reextract_and_turnover() {
 
     // A second run on the same farm day: nothing new, nothing gone.
     let second = cartograph(&["crawl", "--config", config]).await;
-    assert_ok(&second);
+    assert_exit(&second, 0);
     assert_polite(&under_test.farm, INTERVAL);
     let rows = indicator_rows(config).await;
     for row in rows
@@ -283,7 +273,7 @@ async fn bench_quality_crawls_without_profiles_and_meets_the_bars() {
     ])
     .await;
     let stdout = text(&output.stdout);
-    assert_ok(&output);
+    assert_exit(&output, 0);
     assert!(stdout.contains("| **all** |"), "{stdout}");
     assert!(stdout.contains("politeness (farm audit): PASS"), "{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use cartograph_farm::{FarmSpec, SiteTruth, TemplateKind, Truth};
 use cartograph_store::Store;
-use support::{assert_polite_with, cartograph, start_farm, text, Robots};
+use support::{assert_exit, assert_polite_with, cartograph, start_farm, text, Robots};
 
 const INTERVAL: Duration = Duration::from_millis(40);
 const SEED: u64 = 1;
@@ -47,13 +47,7 @@ fn pairs_of(members: &[String]) -> Vec<SitePair> {
 
 async fn crawl(config: &str) {
     let output = cartograph(&["crawl", "--config", config]).await;
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
+    assert_exit(&output, 0);
 }
 
 async fn report(arguments: &[&str]) {

@@ -25,7 +25,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use cartograph_farm::{Farm, FarmSpec};
-use support::{assert_polite_with, cartograph, crawler_config, text, Robots};
+use support::{assert_exit, assert_polite_with, cartograph, crawler_config, text, Robots};
 
 const INTERVAL: Duration = Duration::from_millis(40);
 /// The site whose pages carry the planted payloads (farm site 0: UTF-8).
@@ -271,13 +271,7 @@ async fn the_html_report_renders_in_chromium_and_planted_script_does_not_run() {
     let config_path = config_path.to_str().expect("UTF-8 path");
 
     let crawl = cartograph(&["crawl", "--config", config_path]).await;
-    assert_eq!(
-        crawl.status.code(),
-        Some(0),
-        "{}\n{}",
-        text(&crawl.stdout),
-        text(&crawl.stderr)
-    );
+    assert_exit(&crawl, 0);
     assert_polite_with(&farm, INTERVAL, Robots::Fetched);
     let report_path = scratch.path().join("report.html");
     let report = cartograph(&[

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use cartograph_farm::FarmSpec;
 use cartograph_store::{CaptureKind, RunState, RunTrigger, Store};
 
-use support::{assert_polite, cartograph, start_farm, text, wait_for, FarmUnderTest};
+use support::{assert_exit, assert_polite, cartograph, start_farm, text, wait_for, FarmUnderTest};
 
 /// Kills during the interrupted crawl; the issue asks for at least 20.
 const KILLS: usize = 20;
@@ -149,13 +149,7 @@ async fn a_crawl_killed_twenty_times_resumes_to_the_same_result_as_one_never_kil
         kills += 1;
     }
     let output = cartograph(&["crawl", "--config", config]).await;
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
+    assert_exit(&output, 0);
     assert!(
         kills >= KILLS,
         "only {kills} kills landed during the crawl (an uninterrupted one takes {calm_duration:?})"
