@@ -232,6 +232,49 @@ pub(crate) fn page_counter(view: &ListingView<'_>) -> String {
     }
 }
 
+/// The page's ads in `<{tag} class="{skin.list}">`, each drawn by `card`,
+/// with the template's banners after their positions.
+pub(crate) fn ad_list(
+    view: &ListingView<'_>,
+    tag: &str,
+    card: impl Fn(&Skin, &Labels, &AdTruth) -> String,
+) -> String {
+    let (skin, labels) = (view.frame.skin(), view.frame.labels());
+    let mut list = format!("<{tag} class=\"{}\">\n", skin.list);
+    for (position, ad) in view.ads.iter().enumerate() {
+        list.push_str(&card(skin, labels, ad));
+        if let Some(slot) = view.banner_after(position) {
+            list.push_str(&banner(view.frame, slot));
+        }
+    }
+    let _ = writeln!(list, "</{tag}>");
+    list
+}
+
+/// The promoted ads as a box of plain links: `open`, one
+/// `<li><a href=…>name</a></li>` per ad (`name` picks the text), `close`.
+pub(crate) fn promoted_links(
+    view: &ListingView<'_>,
+    open: &str,
+    close: &str,
+    name: impl Fn(&AdTruth) -> &str,
+) -> String {
+    if view.promoted.is_empty() {
+        return String::new();
+    }
+    let mut links = open.to_owned();
+    for ad in &view.promoted {
+        let _ = writeln!(
+            links,
+            "<li><a href=\"{}\">{}</a></li>",
+            escape(&ad.url_path),
+            escape(name(ad))
+        );
+    }
+    links.push_str(close);
+    links
+}
+
 /// An advertising banner between cards.
 pub(crate) fn banner(frame: &Frame<'_>, slot: usize) -> String {
     format!(

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::templates::chrome::{
-    banner, contact_links, date_element, document, escape, footer, header, json_ld, page_counter,
+    ad_list, contact_links, date_element, document, escape, footer, header, json_ld, page_counter,
     pager, phone_element, price_element, site_counter, ListingView,
 };
 use crate::templates::Skin;
@@ -17,8 +17,6 @@ const STYLESHEET: &str = "body{font-family:sans-serif;margin:0}header,main,foote
 
 pub(crate) fn render(view: &ListingView<'_>) -> String {
     let frame = view.frame;
-    let skin = frame.skin();
-    let labels = frame.labels();
     let mut body = header(frame);
     body.push_str(&site_counter(view));
     let _ = write!(body, "<main>\n<h1>{}</h1>\n", escape(&view.heading()));
@@ -36,14 +34,7 @@ pub(crate) fn render(view: &ListingView<'_>) -> String {
         }
         body.push_str("</section>\n");
     }
-    let _ = writeln!(body, "<div class=\"{}\">", skin.list);
-    for (position, ad) in view.ads.iter().enumerate() {
-        body.push_str(&card(skin, labels, ad));
-        if let Some(slot) = view.banner_after(position) {
-            body.push_str(&banner(frame, slot));
-        }
-    }
-    body.push_str("</div>\n");
+    body.push_str(&ad_list(view, "div", card));
     body.push_str(&pager(view));
     if frame.plan.json_ld {
         body.push_str(&json_ld(view));

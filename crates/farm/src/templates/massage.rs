@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::templates::chrome::{
-    banner, contact_links, date_element, document, escape, footer, header, page_counter, pager,
-    phone_element, price_element, ListingView,
+    ad_list, contact_links, date_element, document, escape, footer, header, page_counter, pager,
+    phone_element, price_element, promoted_links, ListingView,
 };
 use crate::templates::Skin;
 use crate::truth::AdTruth;
@@ -18,31 +18,16 @@ table.menu td{padding:0 1em}.partners-box{border:1px solid gold}";
 
 pub(crate) fn render(view: &ListingView<'_>) -> String {
     let frame = view.frame;
-    let skin = frame.skin();
-    let labels = frame.labels();
     let mut body = header(frame);
     let _ = write!(body, "<main>\n<h1>{}</h1>\n", escape(&view.heading()));
     body.push_str(&page_counter(view));
-    if !view.promoted.is_empty() {
-        body.push_str("<div class=\"partners-box\">\n<h2>TOP</h2>\n<ul>\n");
-        for ad in &view.promoted {
-            let _ = writeln!(
-                body,
-                "<li><a href=\"{}\">{}</a></li>",
-                escape(&ad.url_path),
-                escape(&ad.title)
-            );
-        }
-        body.push_str("</ul>\n</div>\n");
-    }
-    let _ = writeln!(body, "<section class=\"{}\">", skin.list);
-    for (position, ad) in view.ads.iter().enumerate() {
-        body.push_str(&salon(skin, labels, ad));
-        if let Some(slot) = view.banner_after(position) {
-            body.push_str(&banner(frame, slot));
-        }
-    }
-    body.push_str("</section>\n");
+    body.push_str(&promoted_links(
+        view,
+        "<div class=\"partners-box\">\n<h2>TOP</h2>\n<ul>\n",
+        "</ul>\n</div>\n",
+        |ad| &ad.title,
+    ));
+    body.push_str(&ad_list(view, "section", salon));
     body.push_str(&pager(view));
     body.push_str("</main>\n");
     body.push_str(&footer(frame));

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::templates::chrome::{
-    banner, contact_links, date_element, document, escape, footer, header, page_counter, pager,
-    phone_element, price_element, ListingView,
+    ad_list, contact_links, date_element, document, escape, footer, header, page_counter, pager,
+    phone_element, price_element, promoted_links, ListingView,
 };
 use crate::templates::Skin;
 use crate::truth::AdTruth;
@@ -18,31 +18,16 @@ grid-template-columns:repeat(4,1fr);gap:1em}.featured{float:right;width:12em}";
 
 pub(crate) fn render(view: &ListingView<'_>) -> String {
     let frame = view.frame;
-    let skin = frame.skin();
-    let labels = frame.labels();
     let mut body = header(frame);
     let _ = write!(body, "<main>\n<h1>{}</h1>\n", escape(&view.heading()));
     body.push_str(&page_counter(view));
-    if !view.promoted.is_empty() {
-        body.push_str("<aside class=\"featured\">\n<h2>★</h2>\n<ol>\n");
-        for ad in &view.promoted {
-            let _ = writeln!(
-                body,
-                "<li><a href=\"{}\">{}</a></li>",
-                escape(&ad.url_path),
-                escape(&ad.display_name)
-            );
-        }
-        body.push_str("</ol>\n</aside>\n");
-    }
-    let _ = writeln!(body, "<div class=\"{}\">", skin.list);
-    for (position, ad) in view.ads.iter().enumerate() {
-        body.push_str(&tile(skin, labels, ad));
-        if let Some(slot) = view.banner_after(position) {
-            body.push_str(&banner(frame, slot));
-        }
-    }
-    body.push_str("</div>\n");
+    body.push_str(&promoted_links(
+        view,
+        "<aside class=\"featured\">\n<h2>★</h2>\n<ol>\n",
+        "</ol>\n</aside>\n",
+        |ad| &ad.display_name,
+    ));
+    body.push_str(&ad_list(view, "div", tile));
     body.push_str(&pager(view));
     body.push_str("</main>\n");
     body.push_str(&footer(frame));
